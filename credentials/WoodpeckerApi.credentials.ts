@@ -1,0 +1,56 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class WoodpeckerApi implements ICredentialType {
+	name = 'woodpeckerApi';
+
+	displayName = 'Woodpecker API';
+
+	icon: Icon = { light: 'file:woodpecker.svg', dark: 'file:woodpecker.dark.svg' };
+
+	documentationUrl = 'https://developers.woodpecker.co/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				"Your agency's API key from Woodpecker (Marketplace > Integrations > API keys). The agency (HQ) key is needed because the node calls the agency endpoints for your client companies.",
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.woodpecker.co',
+			description:
+				'Address of the Woodpecker API. Change it only to go through a proxy or to test against a local sandbox; a trailing slash is fine.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'x-api-key': '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// Listing the agency's companies is cheap and succeeds only for an agency key.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
+			url: '/rest/v2/agency/companies',
+			method: 'GET',
+		},
+	};
+}

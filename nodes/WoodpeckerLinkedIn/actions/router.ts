@@ -1,0 +1,91 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import { createWoodpeckerClient, type WoodpeckerClient } from '../transport';
+import * as linkedInAccount from './linkedInAccount';
+
+type Operation = (
+	this: IExecuteFunctions,
+	client: WoodpeckerClient,
+	itemIndex: number,
+) => Promise<IDataObject>;
+
+const operations: Record<string, Record<string, Operation>> = {
+	linkedInAccount: {
+		generateConnectLink: linkedInAccount.generateConnectLink.execute,
+	},
+};
+
+/**
+ * Runs the chosen operation once per input item, in order. Every item yields exactly one output
+ * item with `pairedItem`: its result, or, when the node continues on fail, an error item.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const run = operations[resource]?.[operation];
+	if (run === undefined) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of resource "${resource}" is not supported by this version of the node`,
+		);
+	}
+
+	const returnData: INodeExecutionData[] = [];
+	let client: WoodpeckerClient | undefined;
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			client ??= await createWoodpeckerClient(this);
+			const json = await run.call(this, client, itemIndex);
+			returnData.push({ json, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			const itemError = toItemError(this.getNode(), error, itemIndex);
+			if (!this.continueOnFail()) {
+				throw itemError;
+			}
+			// The error is described in the json alone: n8n replaces the json of an item that
+			// carries an `error` property with the bare message, losing the details.
+			returnData.push({ json: errorItemJson(itemError), pairedItem: { item: itemIndex } });
+		}
+	}
+	return [returnData];
+}
+
+/** Makes any error of an item an n8n node error that names the item. */
+function toItemError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex = itemIndex;
+		return error;
+	}
+	// Expression errors and anything unexpected.
+	return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
+}
+
+/**
+ * The json of an error item: `error` and `details` only, because n8n sends an item to the error
+ * output when its json has an `error` and no keys besides `error`, `message` and `details`. There
+ * n8n merges it over the input item's json.
+ */
+export function errorItemJson(error: NodeApiError | NodeOperationError): IDataObject {
+	const details = (error.context.details ?? {}) as IDataObject;
+	const target = (error.context.target ?? {}) as IDataObject;
+	return {
+		error: error.message,
+		details: {
+			description: error.description ?? null,
+			http_status: details.httpStatus ?? null,
+			code: details.woodpeckerCode ?? null,
+			woodpecker_message: details.woodpeckerMessage ?? null,
+			request_id: details.requestId ?? null,
+			timestamp: details.woodpeckerTimestamp ?? null,
+			...target,
+		},
+	};
+}

@@ -1,0 +1,91 @@
+/**
+ * Every text a user sees when an item fails, in one place so that tests assert the same strings
+ * the node produces.
+ */
+import { formatValue, ID_PARAMETER_LABELS, type IdParameter } from './validation';
+
+/** The company and, where the operation has one, the LinkedIn account a request is about. */
+export interface RequestTarget {
+	companyId: number;
+	accountId?: number;
+}
+
+const ID_HINTS: Record<IdParameter, string> = {
+	companyId: 'Enter the numeric ID of the client company in Woodpecker, for example 123.',
+	accountId: 'Enter the numeric ID of the LinkedIn account in Woodpecker, for example 456.',
+};
+
+export const NO_REQUEST_SENT =
+	'No request was sent for this item. If the value comes from an expression, check the input field it reads.';
+
+export function invalidIdMessage(parameter: IdParameter, raw: unknown, reason: string): string {
+	const label = ID_PARAMETER_LABELS[parameter];
+	if (reason === 'empty') {
+		return `${label} is empty. ${ID_HINTS[parameter]}`;
+	}
+	return `${label} ${formatValue(raw)} is ${reason}. ${ID_HINTS[parameter]}`;
+}
+
+export function invalidBaseUrlMessage(raw: unknown): string {
+	return (
+		`Base URL ${formatValue(raw)} in the Woodpecker API credential is not a valid http or https URL. ` +
+		'Use https://api.woodpecker.co, or the address of your proxy or local sandbox.'
+	);
+}
+
+export function invalidTimeoutMessage(raw: unknown): string {
+	return `Timeout ${formatValue(raw)} is not a positive number of milliseconds. Set Options > Timeout to, for example, 30000 for 30 seconds.`;
+}
+
+export function describeTarget(target: RequestTarget): string {
+	return target.accountId === undefined
+		? `company ${target.companyId}`
+		: `account ${target.accountId} of company ${target.companyId}`;
+}
+
+const CHECK_BASE_URL = 'Check the Base URL of the Woodpecker API credential.';
+
+/** Message for an HTTP error status, chosen by the status and, for 404, by Woodpecker's detail. */
+export function httpFailureMessage(
+	status: number,
+	target: RequestTarget,
+	woodpeckerMessage: string | undefined,
+): string {
+	const subject = describeTarget(target);
+	switch (status) {
+		case 400:
+			return target.accountId === undefined
+				? `Woodpecker rejected the request for ${subject} as invalid (HTTP 400). Check the values sent for this item.`
+				: `Woodpecker rejected ${subject} as invalid (HTTP 400). Check that the account ID belongs to that company.`;
+		case 401:
+			return `Woodpecker rejected the API key for ${subject} (HTTP 401). Check that the Woodpecker API credential holds a valid agency API key.`;
+		case 403:
+			return `Woodpecker denied access to ${subject} (HTTP 403). Check that the API key belongs to the agency that manages this company.`;
+		case 404:
+			return woodpeckerMessage === 'No active company found'
+				? `Woodpecker found no active company ${target.companyId} (HTTP 404). Check the company ID and that the company is active in Woodpecker.`
+				: `Woodpecker did not find the requested address for ${subject} (HTTP 404). ${CHECK_BASE_URL}`;
+		case 500:
+			return `Woodpecker failed with an internal error for ${subject} (HTTP 500). Try again later, and give Woodpecker support the request ID if it keeps failing.`;
+		default:
+			return status >= 500
+				? `Woodpecker failed with HTTP ${status} for ${subject}. Try again later.`
+				: `Woodpecker returned HTTP ${status} for ${subject}. Check the values sent for this item.`;
+	}
+}
+
+export function notJsonMessage(status: number, target: RequestTarget): string {
+	return `Woodpecker sent a response that is not JSON for ${describeTarget(target)} (HTTP ${status}). ${CHECK_BASE_URL}`;
+}
+
+export function missingFieldMessage(field: string, status: number, target: RequestTarget): string {
+	return `Woodpecker's response for ${describeTarget(target)} has no ${field} (HTTP ${status}). Try again, and report it to Woodpecker support if it keeps happening.`;
+}
+
+export function timeoutMessage(timeoutMs: number, target: RequestTarget): string {
+	return `Woodpecker did not answer within ${timeoutMs / 1000} seconds for ${describeTarget(target)}. Try again later.`;
+}
+
+export function connectionFailureMessage(origin: string, problem: string, target: RequestTarget): string {
+	return `Could not reach Woodpecker at ${origin} for ${describeTarget(target)} (${problem}). ${CHECK_BASE_URL}`;
+}
