@@ -1,0 +1,456 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { LINK_VALIDITY_MS } from '../../nodes/WoodpeckerLinkedIn/actions/linkedInAccount/generateConnectLink.operation';
+import {
+	connectionFailureMessage,
+	httpFailureMessage,
+	invalidIdMessage,
+	missingFieldMessage,
+	NO_REQUEST_SENT,
+	notJsonMessage,
+	timeoutMessage,
+} from '../../nodes/WoodpeckerLinkedIn/messages';
+import { runWorkflow, TEST_API_KEY, TEST_BASE_URL, type OnError, type RunResult } from './harness';
+import {
+	connectLinkPath,
+	expectedConnectLinkRequest,
+	woodpeckerScope,
+	type RecordedRequest,
+} from './woodpecker-mock';
+
+const LINK = 'https://app.woodpecker.co/linkedin/connect?token=sbx_0123456789abcdef0123456789abcdef';
+const REQUEST_ID = '7d0c6a52-3f3e-4a8e-9a55-0f6c1f0e2b11';
+const INPUT = { deal: 'Acme onboarding', company: 123, account: 456 };
+const BY_FIELD = { companyId: '={{ $json.company }}', accountId: '={{ $json.account }}' };
+const TARGET = { companyId: 123, accountId: 456 };
+
+/** Port of a server that was started and closed again, so connections to it are refused. */
+async function closedPort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
+}
+
+function expectNoKeyAnywhere(result: RunResult) {
+	expect(JSON.stringify(result.run)).not.toContain(TEST_API_KEY);
+	expect(JSON.stringify(result.logs)).not.toContain(TEST_API_KEY);
+	expect(JSON.stringify(result.logs)).not.toContain('token=');
+}
+
+describe('Generate Connect Link success', () => {
+	test('one item gives link and expiry', async () => {
+		const recorded: RecordedRequest[] = [];
+		const scope = woodpeckerScope(recorded)
+			.post(connectLinkPath(123, 456))
+			.reply(201, { account_id: 456, connect_account_link: LINK });
+
+		const before = Date.now();
+		const result = await runWorkflow({ items: [INPUT], parameters: BY_FIELD });
+		const after = Date.now();
+
+		expect(scope.isDone()).toBe(true);
+		expect(recorded).toEqual([expectedConnectLinkRequest(TEST_API_KEY, 123, 456)]);
+		expect(result.executionError).toBeUndefined();
+		expect(result.errors).toEqual([]);
+		expect(result.success).toEqual([
+			{
+				json: { account_id: 456, connect_account_link: LINK, company_id: 123, expires_at: expect.any(String) },
+				pairedItem: { item: 0 },
+			},
+		]);
+		const expiresAt = Date.parse(result.success[0].json.expires_at as string);
+		expect(result.success[0].json.expires_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+		expect(expiresAt).toBeGreaterThanOrEqual(before + LINK_VALIDITY_MS);
+		expect(expiresAt).toBeLessThanOrEqual(after + LINK_VALIDITY_MS);
+		expect(result.readSuccess).toEqual([result.success[0].json]);
+		expectNoKeyAnywhere(result);
+	});
+
+	test('fixed ids and trailing slash base URL', async () => {
+		const recorded: RecordedRequest[] = [];
+		const scope = woodpeckerScope(recorded)
+			.post(connectLinkPath(123, 456))
+			.reply(201, { account_id: 456, connect_account_link: LINK });
+
+		const result = await runWorkflow({
+			items: [{}],
+			parameters: { companyId: ' 123 ', accountId: '456' },
+			credentials: { apiKey: TEST_API_KEY, baseUrl: `${TEST_BASE_URL}//` },
+		});
+
+		expect(scope.isDone()).toBe(true);
+		expect(recorded).toEqual([expectedConnectLinkRequest(TEST_API_KEY, 123, 456)]);
+		expect(result.success.map((item) => item.json.connect_account_link)).toEqual([LINK]);
+	});
+
+	test('returned account id kept as sent', async () => {
+		const scope = woodpeckerScope([])
+			.post(connectLinkPath(123, 456))
+			.reply(201, { account_id: '456', connect_account_link: LINK, extra: true });
+
+		const result = await runWorkflow({ items: [INPUT], parameters: BY_FIELD });
+
+		expect(scope.isDone()).toBe(true);
+		expect(result.success[0].json).toEqual({
+			account_id: '456',
+			connect_account_link: LINK,
+			company_id: 123,
+			expires_at: expect.any(String),
+		});
+	});
+});
+
+interface FailureCase {
+	name: string;
+	/** Sets up the interceptor; returns the credentials to use when they differ from the default. */
+	arrange: (recorded: RecordedRequest[]) => Promise<IDataObject | undefined> | IDataObject | undefined;
+	options?: IDataObject;
+	message: () => string;
+	details: IDataObject;
+	/** Whether a request reaches nock; false for a refused connection. */
+	intercepted: boolean;
+}
+
+const refusedPort = { value: 0 };
+
+const failureCases: FailureCase[] = [
+	{
+		name: 'HTTP 400 invalid account',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded).post(connectLinkPath(123, 456)).reply(400, {
+				type: 'VALIDATION_ERROR',
+				code: 'BAD_REQUEST',
+				message: 'Invalid account id.',
+				request_id: REQUEST_ID,
+			});
+			return undefined;
+		},
+		message: () => httpFailureMessage(400, TARGET, 'Invalid account id.'),
+		details: {
+			description: `HTTP 400. Woodpecker's message: "Invalid account id." Code: BAD_REQUEST (VALIDATION_ERROR). Request ID: ${REQUEST_ID}.`,
+			http_status: 400,
+			code: 'BAD_REQUEST',
+			woodpecker_message: 'Invalid account id.',
+			request_id: REQUEST_ID,
+			timestamp: null,
+		},
+		intercepted: true,
+	},
+	{
+		name: 'HTTP 401 invalid key',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded).post(connectLinkPath(123, 456)).reply(401, {
+				title: 'Unauthorized',
+				status: 401,
+				detail: 'Invalid api key',
+				timestamp: '2025-03-05 17:57:00',
+			});
+			return undefined;
+		},
+		message: () => httpFailureMessage(401, TARGET, 'Invalid api key'),
+		details: {
+			description: `HTTP 401. Woodpecker's message: "Invalid api key" Timestamp: 2025-03-05 17:57:00 UTC.`,
+			http_status: 401,
+			code: null,
+			woodpecker_message: 'Invalid api key',
+			request_id: null,
+			timestamp: '2025-03-05 17:57:00',
+		},
+		intercepted: true,
+	},
+	{
+		name: 'HTTP 404 no active company',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded).post(connectLinkPath(123, 456)).reply(404, {
+				title: 'Not Found',
+				status: 404,
+				detail: 'No active company found',
+				timestamp: '2025-03-05 17:58:00',
+			});
+			return undefined;
+		},
+		message: () => httpFailureMessage(404, TARGET, 'No active company found'),
+		details: {
+			description: `HTTP 404. Woodpecker's message: "No active company found" Timestamp: 2025-03-05 17:58:00 UTC.`,
+			http_status: 404,
+			code: null,
+			woodpecker_message: 'No active company found',
+			request_id: null,
+			timestamp: '2025-03-05 17:58:00',
+		},
+		intercepted: true,
+	},
+	{
+		name: 'HTTP 404 unknown address',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded).post(connectLinkPath(123, 456)).reply(404, {
+				title: 'Not Found',
+				status: 404,
+				detail: 'Requested resource does not exist',
+				timestamp: '2025-03-05 17:59:00',
+			});
+			return undefined;
+		},
+		message: () => httpFailureMessage(404, TARGET, 'Requested resource does not exist'),
+		details: {
+			description: `HTTP 404. Woodpecker's message: "Requested resource does not exist" Timestamp: 2025-03-05 17:59:00 UTC.`,
+			http_status: 404,
+			code: null,
+			woodpecker_message: 'Requested resource does not exist',
+			request_id: null,
+			timestamp: '2025-03-05 17:59:00',
+		},
+		intercepted: true,
+	},
+	{
+		name: 'HTTP 500 internal error',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded).post(connectLinkPath(123, 456)).reply(500, {
+				type: 'INTERNAL_ERROR',
+				code: 'INTERNAL_SERVER_ERROR',
+				message: 'An unexpected error occurred on the server.',
+				request_id: REQUEST_ID,
+			});
+			return undefined;
+		},
+		message: () => httpFailureMessage(500, TARGET, 'An unexpected error occurred on the server.'),
+		details: {
+			description: `HTTP 500. Woodpecker's message: "An unexpected error occurred on the server." Code: INTERNAL_SERVER_ERROR (INTERNAL_ERROR). Request ID: ${REQUEST_ID}.`,
+			http_status: 500,
+			code: 'INTERNAL_SERVER_ERROR',
+			woodpecker_message: 'An unexpected error occurred on the server.',
+			request_id: REQUEST_ID,
+			timestamp: null,
+		},
+		intercepted: true,
+	},
+	{
+		name: 'success body not JSON',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded)
+				.post(connectLinkPath(123, 456))
+				.reply(201, '<html><head><title>Log in</title></head><body>…</body></html>', {
+					'Content-Type': 'text/html',
+				});
+			return undefined;
+		},
+		message: () => notJsonMessage(201, TARGET),
+		details: {
+			description: 'HTTP 201. The body was an HTML page titled "Log in" (61 characters).',
+			http_status: 201,
+			code: null,
+			woodpecker_message: null,
+			request_id: null,
+			timestamp: null,
+		},
+		intercepted: true,
+	},
+	{
+		name: 'success body without link',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded).post(connectLinkPath(123, 456)).reply(201, { account_id: 456 });
+			return undefined;
+		},
+		message: () => missingFieldMessage('connect_account_link', 201, TARGET),
+		details: {
+			description: 'HTTP 201. The body had only the fields account_id.',
+			http_status: 201,
+			code: null,
+			woodpecker_message: null,
+			request_id: null,
+			timestamp: null,
+		},
+		intercepted: true,
+	},
+	{
+		name: 'no answer before timeout',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded)
+				.post(connectLinkPath(123, 456))
+				.delay(2_000)
+				.reply(201, { account_id: 456, connect_account_link: LINK });
+			return undefined;
+		},
+		options: { timeout: 200 },
+		message: () => timeoutMessage(200, TARGET),
+		details: {
+			description:
+				'No response arrived within 200 ms, so the request was abandoned. Woodpecker may still have processed it.',
+			http_status: null,
+			code: null,
+			woodpecker_message: null,
+			request_id: null,
+			timestamp: null,
+		},
+		intercepted: true,
+	},
+	{
+		name: 'connection refused',
+		arrange: async () => {
+			refusedPort.value = await closedPort();
+			return { apiKey: TEST_API_KEY, baseUrl: `http://127.0.0.1:${refusedPort.value}` };
+		},
+		message: () => connectionFailureMessage(`http://127.0.0.1:${refusedPort.value}`, 'connection refused', TARGET),
+		details: {
+			description: expect.stringMatching(
+				/^The request failed before Woodpecker answered\. System error code: ECONNREFUSED\. Reason: .*ECONNREFUSED.*\.$/,
+			),
+			http_status: null,
+			code: null,
+			woodpecker_message: null,
+			request_id: null,
+			timestamp: null,
+		},
+		intercepted: false,
+	},
+];
+
+const IDS = { company_id: 123, account_id: 456 };
+
+describe.each(failureCases)('Generate Connect Link, $name', (failure) => {
+	async function run(onError: OnError) {
+		const recorded: RecordedRequest[] = [];
+		const credentials = (await failure.arrange(recorded)) ?? undefined;
+		const result = await runWorkflow({
+			items: [INPUT],
+			parameters: { ...BY_FIELD, ...(failure.options ? { options: failure.options } : {}) },
+			onError,
+			credentials,
+			readOnError: '={{ [$json.error, $json.details.http_status, $json.details.code, $json.details.request_id, $json.details.company_id, $json.details.account_id] }}',
+		});
+		if (failure.intercepted) {
+			expect(recorded).toEqual([expectedConnectLinkRequest(TEST_API_KEY, 123, 456)]);
+		}
+		expectNoKeyAnywhere(result);
+		return result;
+	}
+
+	test('stop workflow fails execution', async () => {
+		const result = await run('stopWorkflow');
+
+		expect(result.executionError?.message).toBe(failure.message());
+		expect(result.executionError?.description).toEqual(failure.details.description);
+		expect((result.executionError as unknown as { context: IDataObject }).context.itemIndex).toBe(0);
+		expect(result.success).toEqual([]);
+		expect(result.errors).toEqual([]);
+	});
+
+	test('regular output carries error item', async () => {
+		const result = await run('continueRegularOutput');
+
+		expect(result.executionError).toBeUndefined();
+		expect(result.errors).toEqual([]);
+		expect(result.success).toEqual([
+			{ json: { error: failure.message(), details: { ...failure.details, ...IDS } }, pairedItem: { item: 0 } },
+		]);
+	});
+
+	test('error output carries error item', async () => {
+		const result = await run('continueErrorOutput');
+
+		expect(result.executionError).toBeUndefined();
+		expect(result.success).toEqual([]);
+		expect(result.errors).toEqual([
+			{
+				json: { ...INPUT, error: failure.message(), details: { ...failure.details, ...IDS } },
+				pairedItem: { item: 0 },
+			},
+		]);
+		expect(result.readError).toEqual([
+			[failure.message(), failure.details.http_status, failure.details.code, failure.details.request_id, 123, 456],
+		]);
+	});
+});
+
+describe('Generate Connect Link, three items one invalid', () => {
+	const items = [
+		{ company: 123, account: 456 },
+		{ company: 'acme', account: 457 },
+		{ company: '124', account: 460 },
+	];
+	const invalidMessage = invalidIdMessage('companyId', 'acme', 'not a whole number');
+	const invalidDetails = {
+		description: NO_REQUEST_SENT,
+		http_status: null,
+		code: null,
+		woodpecker_message: null,
+		request_id: null,
+		timestamp: null,
+		company_id: 'acme',
+		account_id: 457,
+	};
+
+	function arrange(recorded: RecordedRequest[], secondLink: boolean) {
+		const scope = woodpeckerScope(recorded)
+			.post(connectLinkPath(123, 456))
+			.reply(201, { account_id: 456, connect_account_link: `${LINK}-1` });
+		if (secondLink) {
+			scope.post(connectLinkPath(124, 460)).reply(201, { account_id: 460, connect_account_link: `${LINK}-3` });
+		}
+		return scope;
+	}
+
+	const success = (index: number, companyId: number, accountId: number) => ({
+		json: {
+			account_id: accountId,
+			connect_account_link: `${LINK}-${index + 1}`,
+			company_id: companyId,
+			expires_at: expect.any(String),
+		},
+		pairedItem: { item: index },
+	});
+
+	test('stop workflow halts at invalid item', async () => {
+		const recorded: RecordedRequest[] = [];
+		const scope = arrange(recorded, false);
+
+		const result = await runWorkflow({ items, parameters: BY_FIELD, onError: 'stopWorkflow' });
+
+		expect(scope.isDone()).toBe(true);
+		expect(recorded).toEqual([expectedConnectLinkRequest(TEST_API_KEY, 123, 456)]);
+		expect(result.executionError?.message).toBe(invalidMessage);
+		expect((result.executionError as unknown as { context: IDataObject }).context.itemIndex).toBe(1);
+		expect(result.success).toEqual([]);
+	});
+
+	test('regular output keeps item order', async () => {
+		const recorded: RecordedRequest[] = [];
+		const scope = arrange(recorded, true);
+
+		const result = await runWorkflow({ items, parameters: BY_FIELD, onError: 'continueRegularOutput' });
+
+		expect(scope.isDone()).toBe(true);
+		expect(recorded).toEqual([
+			expectedConnectLinkRequest(TEST_API_KEY, 123, 456),
+			expectedConnectLinkRequest(TEST_API_KEY, 124, 460),
+		]);
+		expect(result.success).toEqual([
+			success(0, 123, 456),
+			{ json: { error: invalidMessage, details: invalidDetails }, pairedItem: { item: 1 } },
+			success(2, 124, 460),
+		]);
+		expect(result.errors).toEqual([]);
+		expectNoKeyAnywhere(result);
+	});
+
+	test('error output splits the items', async () => {
+		const recorded: RecordedRequest[] = [];
+		const scope = arrange(recorded, true);
+
+		const result = await runWorkflow({ items, parameters: BY_FIELD, onError: 'continueErrorOutput' });
+
+		expect(scope.isDone()).toBe(true);
+		expect(recorded).toHaveLength(2);
+		expect(result.success).toEqual([success(0, 123, 456), success(2, 124, 460)]);
+		expect(result.errors).toEqual([
+			{ json: { ...items[1], error: invalidMessage, details: invalidDetails }, pairedItem: { item: 1 } },
+		]);
+		expect(result.readSuccess.map((json) => json.connect_account_link)).toEqual([`${LINK}-1`, `${LINK}-3`]);
+		expectNoKeyAnywhere(result);
+	});
+});

@@ -1,0 +1,270 @@
+/**
+ * Runs a workflow through n8n-core's real execution engine: a start node emitting test items,
+ * the Woodpecker LinkedIn node, and a reading node on each of its outputs. Only the HTTP layer
+ * is replaced, by nock, in the tests that use this.
+ */
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	createRunExecutionData,
+	ICredentialsHelper,
+	isExpression,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type ICredentialType,
+	type IDataObject,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IWorkflowExecuteAdditionalData,
+	type IConnections,
+	type IVersionedNodeType,
+} from 'n8n-workflow';
+
+import { WoodpeckerApi } from '../../credentials/WoodpeckerApi.credentials';
+import { WoodpeckerLinkedIn } from '../../nodes/WoodpeckerLinkedIn/WoodpeckerLinkedIn.node';
+import { TestItems, TestRead } from './fixture-nodes';
+import { logLines, type LogLine } from './test-logger';
+
+export const NODE_TYPE = 'n8n-nodes-woodpecker-linkedin.woodpeckerLinkedIn';
+export const NODE_NAME = 'Woodpecker LinkedIn';
+export const TEST_BASE_URL = 'http://127.0.0.1:8788';
+export const TEST_API_KEY = 'wp-test-key-5f2c9a';
+
+export type OnError = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+
+export interface RunOptions {
+	/** json of the items the start node emits. */
+	items: IDataObject[];
+	/** Parameters of the Woodpecker LinkedIn node; resource and operation default to Generate Connect Link. */
+	parameters: INodeParameters;
+	onError?: OnError;
+	credentials?: ICredentialDataDecryptedObject;
+	/** Expression the node on the success output evaluates per item. */
+	readOnSuccess?: string;
+	/** Expression the node on the error output evaluates per item. */
+	readOnError?: string;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** Items on the node's first output. */
+	success: INodeExecutionData[];
+	/** Items on the node's error output; empty unless On Error is "Continue (using error output)". */
+	errors: INodeExecutionData[];
+	/** What the reading nodes after each output produced. */
+	readSuccess: IDataObject[];
+	readError: IDataObject[];
+	/** The execution's error when it stopped, else undefined. */
+	executionError: IRun['data']['resultData']['error'];
+	/** Every line logged through n8n's logger during the run. */
+	logs: LogLine[];
+}
+
+class TestNodeTypes implements INodeTypes {
+	private readonly types: Record<string, INodeType> = {
+		[NODE_TYPE]: new WoodpeckerLinkedIn(),
+		'test.items': new TestItems(),
+		'test.read': new TestRead(),
+	};
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		return this.getByNameAndVersion(nodeType);
+	}
+
+	getByNameAndVersion(nodeType: string): INodeType {
+		const type = this.types[nodeType];
+		if (type === undefined) throw new Error(`Unknown node type ${nodeType}`);
+		return type;
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/**
+ * Applies the credential's generic authentication the way n8n's own credentials helper does,
+ * resolving `={{$credentials...}}` expressions with the workflow's expression engine.
+ */
+class TestCredentialsHelper extends ICredentialsHelper {
+	private readonly credentialType: ICredentialType = new WoodpeckerApi();
+
+	constructor(private readonly data: ICredentialDataDecryptedObject) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		_typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: Workflow,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const authenticate = this.credentialType.authenticate;
+		if (typeof authenticate !== 'object' || !workflow || !node) return requestOptions;
+		const resolve = (value: string) =>
+			isExpression(value)
+				? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials })
+				: value;
+		const options = requestOptions as unknown as Record<string, IDataObject>;
+		for (const [outerKey, properties] of Object.entries(authenticate.properties)) {
+			options[outerKey] ??= {};
+			for (const [key, value] of Object.entries(properties as IDataObject)) {
+				options[outerKey][String(resolve(key))] = resolve(String(value)) as string;
+			}
+		}
+		return requestOptions;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by these tests');
+	}
+
+	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		return { ...this.data };
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getCredentialsProperties() {
+		return this.credentialType.properties;
+	}
+}
+
+function buildWorkflow(options: RunOptions, nodeTypes: INodeTypes): Workflow {
+	const nodes: INode[] = [
+		{
+			id: 'start',
+			name: 'Start',
+			type: 'test.items',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { items: JSON.stringify(options.items) },
+		},
+		{
+			id: 'woodpecker',
+			name: NODE_NAME,
+			type: NODE_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: {
+				resource: 'linkedInAccount',
+				operation: 'generateConnectLink',
+				...options.parameters,
+			},
+			credentials: { woodpeckerApi: { id: '1', name: 'Woodpecker sandbox' } },
+			onError: options.onError ?? 'stopWorkflow',
+		},
+		{
+			id: 'on-success',
+			name: 'On Success',
+			type: 'test.read',
+			typeVersion: 1,
+			position: [400, -100],
+			parameters: { value: options.readOnSuccess ?? '={{ $json }}' },
+		},
+		{
+			id: 'on-error',
+			name: 'On Error',
+			type: 'test.read',
+			typeVersion: 1,
+			position: [400, 100],
+			parameters: { value: options.readOnError ?? '={{ $json }}' },
+		},
+	];
+	const connections: IConnections = {
+		Start: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] },
+		[NODE_NAME]: {
+			main: [
+				[{ node: 'On Success', type: 'main', index: 0 }],
+				[{ node: 'On Error', type: 'main', index: 0 }],
+			],
+		},
+	};
+	return new Workflow({ id: 'workflow-test', nodes, connections, nodeTypes, active: false });
+}
+
+/** Runs the test workflow once and returns what each output carried. */
+export async function runWorkflow(options: RunOptions): Promise<RunResult> {
+	logLines.length = 0;
+	const nodeTypes = new TestNodeTypes();
+	const workflow = buildWorkflow(options, nodeTypes);
+
+	const hooks = new ExecutionLifecycleHooks('manual', 'execution-test', {
+		id: 'workflow-test',
+		name: 'Workflow test',
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		nodes: [],
+		connections: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	});
+	let resolveRun: (run: IRun) => void = () => {};
+	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
+
+	const credentials = options.credentials ?? { apiKey: TEST_API_KEY, baseUrl: TEST_BASE_URL };
+	const additionalData = {
+		hooks,
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		executionId: 'execution-test',
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		variables: {},
+		currentNodeParameters: undefined,
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const startNode = workflow.getNode('Start')!;
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	});
+
+	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	await execute.processRunExecutionData(workflow);
+	const run = await finished;
+
+	const { runData } = run.data.resultData;
+	const outputs = runData[NODE_NAME]?.[0]?.data?.main ?? [];
+	const read = (name: string) =>
+		(runData[name]?.[0]?.data?.main?.[0] ?? []).map((item: INodeExecutionData) => item.json.value as IDataObject);
+	return {
+		run,
+		success: outputs[0] ?? [],
+		errors: outputs[1] ?? [],
+		readSuccess: read('On Success'),
+		readError: read('On Error'),
+		executionError: run.data.resultData.error,
+		logs: [...logLines],
+	};
+}
