@@ -45,12 +45,32 @@ export class WoodpeckerApi implements ICredentialType {
 		},
 	};
 
-	// Listing the agency's companies is cheap and succeeds only for an agency key.
+	// Listing the agency's companies is cheap and succeeds only for an agency key. n8n shows the
+	// HTTP status text for a failed test unless a rule names the status, so the rules carry
+	// Woodpecker's own reason.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
 			url: '/rest/v2/agency/companies',
 			method: 'GET',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Invalid api key: Woodpecker rejected this API key. Copy the agency API key from Woodpecker again.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					// NOTE: Woodpecker does not document the status for a key without agency access;
+					// 403 is the likely one.
+					message: 'Woodpecker denied access to the agency endpoints. Use the API key of the agency (HQ) account.',
+				},
+			},
+		],
 	};
 }

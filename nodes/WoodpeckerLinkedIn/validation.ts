@@ -36,7 +36,7 @@ export function parseWoodpeckerId(raw: unknown): ValidationResult<number> {
 		}
 		value = Number(text);
 	} else {
-		return { valid: false, reason: `a ${describeType(raw)}, not a number` };
+		return { valid: false, reason: `${describeType(raw)}, not a number` };
 	}
 
 	if (!Number.isFinite(value) || !Number.isInteger(value)) {
@@ -52,9 +52,9 @@ export function parseWoodpeckerId(raw: unknown): ValidationResult<number> {
 }
 
 function describeType(raw: unknown): string {
-	if (Array.isArray(raw)) return 'list';
-	if (typeof raw === 'object') return 'object';
-	return typeof raw;
+	if (Array.isArray(raw)) return 'a list';
+	if (typeof raw === 'object') return 'an object';
+	return `a ${typeof raw}`;
 }
 
 /**

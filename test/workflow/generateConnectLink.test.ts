@@ -1,12 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { LINK_VALIDITY_MS } from '../../nodes/WoodpeckerLinkedIn/actions/linkedInAccount/generateConnectLink.operation';
 import {
 	connectionFailureMessage,
 	httpFailureMessage,
+	invalidBaseUrlMessage,
 	invalidIdMessage,
 	missingFieldMessage,
 	NO_REQUEST_SENT,
@@ -108,8 +109,10 @@ describe('Generate Connect Link success', () => {
 interface FailureCase {
 	name: string;
 	/** Sets up the interceptor; returns the credentials to use when they differ from the default. */
-	arrange: (recorded: RecordedRequest[]) => Promise<IDataObject | undefined> | IDataObject | undefined;
-	options?: IDataObject;
+	arrange: (
+		recorded: RecordedRequest[],
+	) => Promise<ICredentialDataDecryptedObject | undefined> | ICredentialDataDecryptedObject | undefined;
+	options?: INodeParameters;
 	message: () => string;
 	details: IDataObject;
 	/** Whether a request reaches nock; false for a refused connection. */
@@ -452,5 +455,28 @@ describe('Generate Connect Link, three items one invalid', () => {
 		]);
 		expect(result.readSuccess.map((json) => json.connect_account_link)).toEqual([`${LINK}-1`, `${LINK}-3`]);
 		expectNoKeyAnywhere(result);
+	});
+});
+
+describe('Generate Connect Link, invalid base URL', () => {
+	test('every item fails without a request', async () => {
+		const recorded: RecordedRequest[] = [];
+		woodpeckerScope(recorded).post(/.*/).reply(201, {});
+		const items = [INPUT, { ...INPUT, account: 457 }];
+
+		const result = await runWorkflow({
+			items,
+			parameters: BY_FIELD,
+			onError: 'continueErrorOutput',
+			credentials: { apiKey: TEST_API_KEY, baseUrl: 'api.woodpecker.co' },
+		});
+
+		expect(recorded).toEqual([]);
+		expect(result.success).toEqual([]);
+		const message = invalidBaseUrlMessage('api.woodpecker.co');
+		expect(result.errors.map((item) => [item.json.error, item.pairedItem])).toEqual([
+			[message, { item: 0 }],
+			[message, { item: 1 }],
+		]);
 	});
 });

@@ -1,0 +1,216 @@
+import type { INode } from 'n8n-workflow';
+
+import {
+	connectionError,
+	httpStatusError,
+	missingFieldError,
+	notJsonError,
+	parseErrorBody,
+	redact,
+	summariseBody,
+	timeoutError,
+} from '../../nodes/WoodpeckerLinkedIn/errors';
+import { httpFailureMessage } from '../../nodes/WoodpeckerLinkedIn/messages';
+import { classifyTransportError, normaliseBaseUrl } from '../../nodes/WoodpeckerLinkedIn/transport';
+
+const node: INode = {
+	id: 'node',
+	name: 'Woodpecker LinkedIn',
+	type: 'n8n-nodes-woodpecker-linkedin.woodpeckerLinkedIn',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+const KEY = 'secret-key-1234';
+const TARGET = { companyId: 123, accountId: 456 };
+
+describe('parseErrorBody', () => {
+	test('first error shape', () => {
+		expect(
+			parseErrorBody(
+				{ type: 'VALIDATION_ERROR', code: 'BAD_REQUEST', message: 'Invalid account id.', request_id: 'r-1' },
+				[],
+			),
+		).toEqual({
+			code: 'BAD_REQUEST',
+			type: 'VALIDATION_ERROR',
+			message: 'Invalid account id.',
+			requestId: 'r-1',
+			timestamp: undefined,
+		});
+	});
+
+	test('second error shape', () => {
+		expect(
+			parseErrorBody({ title: 'Unauthorized', status: 401, detail: 'Invalid api key', timestamp: '2025-03-05 17:57:00' }, []),
+		).toEqual({
+			code: undefined,
+			type: undefined,
+			message: 'Invalid api key',
+			requestId: undefined,
+			timestamp: '2025-03-05 17:57:00',
+		});
+	});
+
+	test('anything else gives no fields', () => {
+		expect(parseErrorBody('text', [])).toEqual({});
+		expect(parseErrorBody(null, [])).toEqual({});
+		expect(parseErrorBody([1, 2], [])).toEqual({});
+		expect(parseErrorBody({ message: { nested: true } }, [])).toEqual({
+			code: undefined,
+			type: undefined,
+			message: undefined,
+			requestId: undefined,
+			timestamp: undefined,
+		});
+	});
+
+	test('echoed key redacted', () => {
+		expect(parseErrorBody({ message: `bad key ${KEY}` }, [KEY]).message).toBe('bad key [redacted]');
+	});
+});
+
+describe('summariseBody', () => {
+	test('empty body', () => {
+		expect(summariseBody('  ', [])).toBe('an empty body');
+	});
+
+	test('HTML page with title', () => {
+		expect(summariseBody('<!doctype html><html><title> Sign in </title><body>x</body></html>', [])).toBe(
+			'an HTML page titled "Sign in" (66 characters)',
+		);
+	});
+
+	test('HTML page without title', () => {
+		expect(summariseBody('<html><body>Bad gateway</body></html>', [])).toBe('an HTML page (37 characters)');
+	});
+
+	test('long text cut short and redacted', () => {
+		const summary = summariseBody(`${KEY} ${'y'.repeat(1000)}`, [KEY]);
+		expect(summary.startsWith('a text of 1016 characters starting "[redacted] yyy')).toBe(true);
+		expect(summary.length).toBeLessThan(260);
+		expect(summary).not.toContain(KEY);
+	});
+});
+
+describe('redact', () => {
+	test('replaces every occurrence', () => {
+		expect(redact(`${KEY}/${KEY}`, [KEY])).toBe('[redacted]/[redacted]');
+	});
+
+	test('ignores very short secrets', () => {
+		expect(redact('abc', ['a'])).toBe('abc');
+	});
+});
+
+describe('httpStatusError', () => {
+	test('keeps status, code and request id', () => {
+		const body = JSON.stringify({ type: 'VALIDATION_ERROR', code: 'BAD_REQUEST', message: 'Invalid account id.', request_id: 'r-1' });
+
+		const error = httpStatusError(node, 400, body, TARGET, 2, [KEY]);
+
+		expect(error.message).toBe(httpFailureMessage(400, TARGET, 'Invalid account id.'));
+		expect(error.description).toBe(
+			`HTTP 400. Woodpecker's message: "Invalid account id." Code: BAD_REQUEST (VALIDATION_ERROR). Request ID: r-1.`,
+		);
+		expect(error.httpCode).toBe('400');
+		expect(error.context.itemIndex).toBe(2);
+		expect(error.context.target).toEqual({ company_id: 123, account_id: 456 });
+		expect(error.context.details).toEqual({
+			httpStatus: 400,
+			woodpeckerCode: 'BAD_REQUEST',
+			woodpeckerMessage: 'Invalid account id.',
+			requestId: 'r-1',
+			woodpeckerTimestamp: null,
+		});
+	});
+
+	test('HTML error body summarised', () => {
+		const error = httpStatusError(node, 502, '<html><title>502 Bad Gateway</title></html>', TARGET, 0, []);
+
+		expect(error.message).toBe('Woodpecker failed with HTTP 502 for account 456 of company 123. Try again later.');
+		expect(error.description).toBe('HTTP 502. The body was an HTML page titled "502 Bad Gateway" (43 characters).');
+	});
+
+	test('echoed key never attached', () => {
+		const body = JSON.stringify({ message: `Invalid key ${KEY}`, request_id: KEY });
+
+		const error = httpStatusError(node, 401, body, TARGET, 0, [KEY]);
+
+		expect(JSON.stringify(error)).not.toContain(KEY);
+		expect(JSON.stringify(error.context)).not.toContain(KEY);
+		expect(error.description).not.toContain(KEY);
+	});
+
+	test('system error code kept in message', () => {
+		// n8n would otherwise replace a message that mentions ECONNRESET with its own text.
+		const error = httpStatusError(node, 400, JSON.stringify({ message: 'ECONNRESET' }), TARGET, 0, []);
+
+		expect(error.message).toBe(httpFailureMessage(400, TARGET, 'ECONNRESET'));
+	});
+});
+
+describe('other failures', () => {
+	test('not JSON success body', () => {
+		const error = notJsonError(node, 201, 'OK', TARGET, 0, []);
+		expect(error.description).toBe('HTTP 201. The body was a text of 2 characters starting "OK".');
+	});
+
+	test('missing field shows key names only', () => {
+		const error = missingFieldError(node, 'connect_account_link', 200, JSON.stringify({ url: 'https://x?token=1' }), TARGET, 0);
+		expect(error.description).toBe('HTTP 200. The body had only the fields url.');
+	});
+
+	test('timeout names the limit', () => {
+		expect(timeoutError(node, 1500, TARGET, 0).message).toBe(
+			'Woodpecker did not answer within 1.5 seconds for account 456 of company 123. Try again later.',
+		);
+	});
+
+	test('connection error redacts reason', () => {
+		const error = connectionError(node, 'http://127.0.0.1:9', { code: 'ECONNRESET', detail: `reset ${KEY}` }, TARGET, 0, [KEY]);
+		expect(error.message).toBe(
+			'Could not reach Woodpecker at http://127.0.0.1:9 for account 456 of company 123 (connection reset). Check the Base URL of the Woodpecker API credential.',
+		);
+		expect(error.description).toBe(
+			'The request failed before Woodpecker answered. System error code: ECONNRESET. Reason: reset [redacted].',
+		);
+	});
+});
+
+describe('classifyTransportError', () => {
+	test('axios timeout wrapped by n8n', () => {
+		const cause = Object.assign(new Error('timeout of 200ms exceeded'), { code: 'ECONNABORTED' });
+		expect(classifyTransportError(new Error('wrapper', { cause }))).toBe('timeout');
+	});
+
+	test('refused connection code', () => {
+		const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+		expect(classifyTransportError(new Error('wrapper', { cause }))).toEqual({
+			code: 'ECONNREFUSED',
+			detail: 'connect ECONNREFUSED 127.0.0.1:9',
+		});
+	});
+
+	test('unknown error has no code', () => {
+		expect(classifyTransportError('boom')).toEqual({ code: undefined, detail: undefined });
+	});
+});
+
+describe('normaliseBaseUrl', () => {
+	test.each([
+		['https://api.woodpecker.co', 'https://api.woodpecker.co'],
+		['https://api.woodpecker.co/', 'https://api.woodpecker.co'],
+		[' http://127.0.0.1:8788// ', 'http://127.0.0.1:8788'],
+		['https://proxy.example/woodpecker/', 'https://proxy.example/woodpecker'],
+	])('accepts %j', (raw, expected) => {
+		expect(normaliseBaseUrl(raw)).toBe(expected);
+	});
+
+	test.each([[''], ['api.woodpecker.co'], ['ftp://api.woodpecker.co'], ['https://x/?a=1'], ['https://x/#h'], [42], [undefined]])(
+		'rejects %j',
+		(raw) => {
+			expect(normaliseBaseUrl(raw)).toBeUndefined();
+		},
+	);
+});
