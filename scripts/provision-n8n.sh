@@ -33,7 +33,12 @@ fi
 export PATH="$node_home/bin:$PATH"
 export npm_config_nodedir="$node_home"
 
-if [ ! -f "$n8n_dir/.provisioned" ]; then
+# Run from `npm test` or `npm run`, npm passes its own settings down as npm_config_* variables,
+# among them this project's ignore-scripts=true, which would turn the sqlite3 build below into a
+# silent no-op.
+unset npm_config_ignore_scripts
+
+if [ ! -f "$n8n_dir/.installed" ]; then
   log "installing n8n $n8n_version into $n8n_dir with Node.js $(node --version) (a few minutes, once)"
   rm -rf "$n8n_dir"
   mkdir -p "$n8n_dir"
@@ -51,10 +56,16 @@ JSON
   # Install scripts would download prebuilt binaries from outside the registry, so they stay off;
   # sqlite3 is then built from source against the Node.js headers above.
   (cd "$n8n_dir" && npm install --no-audit --no-fund --ignore-scripts >&2)
+  touch "$n8n_dir/.installed"
+fi
+
+if ! (cd "$n8n_dir" && node -e "require('sqlite3'); require('isolated-vm')" 2>/dev/null); then
   log "building sqlite3 from source (about a minute)"
-  (cd "$n8n_dir" && npm_config_build_from_source=true npm rebuild sqlite3 >&2)
-  (cd "$n8n_dir" && node -e "require('sqlite3'); require('isolated-vm')")
-  touch "$n8n_dir/.provisioned"
+  (cd "$n8n_dir" && npm_config_build_from_source=true npm rebuild sqlite3 --ignore-scripts=false >&2)
+  if ! (cd "$n8n_dir" && node -e "require('sqlite3'); require('isolated-vm')"); then
+    log "n8n's native modules do not load with Node.js $(node --version); see the errors above"
+    exit 1
+  fi
 fi
 
 echo "$n8n_dir"
