@@ -41,6 +41,18 @@ export interface FailureDetails {
 	woodpeckerMessage: string | null;
 	requestId: string | null;
 	woodpeckerTimestamp: string | null;
+	/** Requests sent for the item, retries included; 0 when none was sent. */
+	attempts: number;
+}
+
+/** The item a failed request was for, and what the error may show of it. */
+export interface FailureContext {
+	node: INode;
+	target: RequestTarget;
+	itemIndex: number;
+	/** Strings to redact from anything Woodpecker sent back. */
+	secrets: readonly string[];
+	attempts: number;
 }
 
 const REDACTED = '[redacted]';
@@ -110,7 +122,7 @@ export function summariseBody(text: string, secrets: readonly string[]): string 
 function describeWoodpeckerBody(status: number, body: WoodpeckerErrorBody): string {
 	const parts = [`HTTP ${status}.`];
 	if (body.message) parts.push(`Woodpecker's message: "${body.message}"`);
-	if (body.code) parts.push(body.type ? `Code: ${body.code} (${body.type}).` : `Code: ${body.code}.`);
+	if (body.code) parts.push(body.type && body.type !== body.code ? `Code: ${body.code} (${body.type}).` : `Code: ${body.code}.`);
 	if (body.requestId) parts.push(`Request ID: ${body.requestId}.`);
 	if (body.timestamp) parts.push(`Timestamp: ${body.timestamp} UTC.`);
 	return parts.join(' ');
@@ -131,16 +143,13 @@ export function targetFields(target: RequestTarget): IDataObject {
 	return fields;
 }
 
-interface ApiErrorInput {
-	message: string;
-	description: string;
-	details: FailureDetails;
-	target: RequestTarget;
-	itemIndex: number;
-}
-
-function createApiError(node: INode, input: ApiErrorInput): NodeApiError {
-	const { message, description, details, target, itemIndex } = input;
+function createApiError(
+	context: FailureContext,
+	message: string,
+	description: string,
+	details: Omit<FailureDetails, 'attempts'>,
+): NodeApiError {
+	const { node, target, itemIndex, attempts } = context;
 	// Only this summary is attached: the raw HTTP error would carry the request headers.
 	const errorResponse: JsonObject = {
 		message,
@@ -161,41 +170,28 @@ function createApiError(node: INode, input: ApiErrorInput): NodeApiError {
 	error.description = description;
 	error.context.itemIndex = itemIndex;
 	error.context.target = targetFields(target);
-	error.context.details = { ...details };
+	error.context.details = { ...details, attempts };
 	return error;
 }
 
 /** Builds the error for a response with an HTTP error status. */
-export function httpStatusError(
-	node: INode,
-	status: number,
-	bodyText: string,
-	target: RequestTarget,
-	itemIndex: number,
-	secrets: readonly string[],
-): NodeApiError {
+export function httpStatusError(context: FailureContext, status: number, bodyText: string): NodeApiError {
 	const parsed = parseJson(bodyText);
-	const body = parseErrorBody(parsed, secrets);
+	const body = parseErrorBody(parsed, context.secrets);
 	let description = describeWoodpeckerBody(status, body);
 	if (parsed === undefined) {
-		description += ` The body was ${summariseBody(bodyText, secrets)}.`;
+		description += ` The body was ${summariseBody(bodyText, context.secrets)}.`;
 	}
-	return createApiError(node, {
-		message: httpFailureMessage(status, target, body.message),
-		description,
-		details: {
-			httpStatus: status,
-			woodpeckerCode: body.code ?? null,
-			woodpeckerMessage: body.message ?? null,
-			requestId: body.requestId ?? null,
-			woodpeckerTimestamp: body.timestamp ?? null,
-		},
-		target,
-		itemIndex,
+	return createApiError(context, httpFailureMessage(status, context.target, body.message, context.attempts), description, {
+		httpStatus: status,
+		woodpeckerCode: body.code ?? null,
+		woodpeckerMessage: body.message ?? null,
+		requestId: body.requestId ?? null,
+		woodpeckerTimestamp: body.timestamp ?? null,
 	});
 }
 
-function emptyDetails(httpStatus: number | null): FailureDetails {
+function emptyDetails(httpStatus: number | null): Omit<FailureDetails, 'attempts'> {
 	return {
 		httpStatus,
 		woodpeckerCode: null,
@@ -206,40 +202,28 @@ function emptyDetails(httpStatus: number | null): FailureDetails {
 }
 
 /** Builds the error for a success status whose body is not JSON. */
-export function notJsonError(
-	node: INode,
-	status: number,
-	bodyText: string,
-	target: RequestTarget,
-	itemIndex: number,
-	secrets: readonly string[],
-): NodeApiError {
-	return createApiError(node, {
-		message: notJsonMessage(status, target),
-		description: `HTTP ${status}. The body was ${summariseBody(bodyText, secrets)}.`,
-		details: emptyDetails(status),
-		target,
-		itemIndex,
-	});
+export function notJsonError(context: FailureContext, status: number, bodyText: string): NodeApiError {
+	return createApiError(
+		context,
+		notJsonMessage(status, context.target),
+		`HTTP ${status}. The body was ${summariseBody(bodyText, context.secrets)}.`,
+		emptyDetails(status),
+	);
 }
 
 /** Builds the error for a success response that lacks a field the operation returns. */
 export function missingFieldError(
-	node: INode,
+	context: FailureContext,
 	field: string,
 	status: number,
 	bodyText: string,
-	target: RequestTarget,
-	itemIndex: number,
 ): NodeApiError {
-	const keys = describeKeys(parseJson(bodyText));
-	return createApiError(node, {
-		message: missingFieldMessage(field, status, target),
-		description: `HTTP ${status}. The body ${keys}.`,
-		details: emptyDetails(status),
-		target,
-		itemIndex,
-	});
+	return createApiError(
+		context,
+		missingFieldMessage(field, status, context.target),
+		`HTTP ${status}. The body ${describeKeys(parseJson(bodyText))}.`,
+		emptyDetails(status),
+	);
 }
 
 // Only the key names are shown: the values of a success body may include a connect link.
@@ -252,41 +236,31 @@ function describeKeys(body: unknown): string {
 }
 
 /** Builds the error for a request that got no answer within the timeout. */
-export function timeoutError(
-	node: INode,
-	timeoutMs: number,
-	target: RequestTarget,
-	itemIndex: number,
-): NodeApiError {
-	return createApiError(node, {
-		message: timeoutMessage(timeoutMs, target),
-		description: `No response arrived within ${timeoutMs} ms, so the request was abandoned. Woodpecker may still have processed it.`,
-		details: emptyDetails(null),
-		target,
-		itemIndex,
-	});
+export function timeoutError(context: FailureContext, timeoutMs: number): NodeApiError {
+	return createApiError(
+		context,
+		timeoutMessage(timeoutMs, context.target, context.attempts),
+		`No response arrived within ${timeoutMs} ms, so the request was abandoned. Woodpecker may still have processed it.`,
+		emptyDetails(null),
+	);
 }
 
 /** Builds the error for a request that could not be sent or whose connection broke. */
 export function connectionError(
-	node: INode,
+	context: FailureContext,
 	origin: string,
 	cause: { code?: string; detail?: string },
-	target: RequestTarget,
-	itemIndex: number,
-	secrets: readonly string[],
 ): NodeApiError {
 	const problem = describeConnectionProblem(cause.code);
 	const parts = ['The request failed before Woodpecker answered.'];
 	if (cause.code) parts.push(`System error code: ${cause.code}.`);
-	if (cause.detail) parts.push(`Reason: ${shorten(redact(cause.detail, secrets), MAX_SUMMARY_LENGTH)}.`);
-	return createApiError(node, {
-		message: connectionFailureMessage(origin, problem, target),
-		description: parts.join(' '),
-		details: emptyDetails(null),
-		target,
-		itemIndex,
-	});
+	if (cause.detail) parts.push(`Reason: ${shorten(redact(cause.detail, context.secrets), MAX_SUMMARY_LENGTH)}.`);
+	return createApiError(
+		context,
+		connectionFailureMessage(origin, problem, context.target, context.attempts),
+		parts.join(' '),
+		emptyDetails(null),
+	);
 }
 
 function describeConnectionProblem(code: string | undefined): string {
@@ -322,5 +296,6 @@ export function invalidInputError(
 	// user's value could contain one.
 	error.message = message;
 	error.context.target = target;
+	error.context.details = { attempts: 0 };
 	return error;
 }

@@ -33,8 +33,20 @@ export function invalidBaseUrlMessage(raw: unknown): string {
 	);
 }
 
-export function invalidTimeoutMessage(raw: unknown): string {
-	return `Timeout ${formatValue(raw)} is not a positive number of milliseconds. Set Options > Timeout to, for example, 30000 for 30 seconds.`;
+const OPTION_HINTS: Record<string, string> = {
+	timeout: 'Timeout {value} is not a positive number of milliseconds. Set Options > Timeout to, for example, 30000 for 30 seconds.',
+	maxRetries: 'Max Retries {value} is not a whole number from 0 to 10. Set Options > Max Retries to, for example, 5.',
+	retryDelay: 'Retry Delay {value} is not a number of milliseconds of 0 or more. Set Options > Retry Delay to, for example, 1000.',
+};
+
+export function invalidOptionMessage(option: string, raw: unknown): string {
+	const template = OPTION_HINTS[option] ?? `Option ${option} has the invalid value {value}.`;
+	return template.replace('{value}', formatValue(raw));
+}
+
+/** ", 6 attempts" when a request was sent more than once, for the status in parentheses. */
+function attemptsNote(attempts: number): string {
+	return attempts > 1 ? `, ${attempts} attempts` : '';
 }
 
 export function describeTarget(target: RequestTarget): string {
@@ -45,13 +57,18 @@ export function describeTarget(target: RequestTarget): string {
 
 const CHECK_BASE_URL = 'Check the Base URL of the Woodpecker API credential.';
 
-/** Message for an HTTP error status, chosen by the status and, for 404, by Woodpecker's detail. */
+/**
+ * Message for an HTTP error status, chosen by the status and, for 404, by Woodpecker's detail.
+ * `attempts` counts the requests sent, retries included.
+ */
 export function httpFailureMessage(
 	status: number,
 	target: RequestTarget,
 	woodpeckerMessage: string | undefined,
+	attempts = 1,
 ): string {
 	const subject = describeTarget(target);
+	const note = attemptsNote(attempts);
 	switch (status) {
 		case 400:
 			return target.accountId === undefined
@@ -65,11 +82,13 @@ export function httpFailureMessage(
 			return woodpeckerMessage === 'No active company found'
 				? `Woodpecker found no active company ${target.companyId} (HTTP 404). Check the company ID and that the company is active in Woodpecker.`
 				: `Woodpecker did not find the requested address for ${subject} (HTTP 404). ${CHECK_BASE_URL}`;
+		case 429:
+			return `Woodpecker rejected the request for ${subject} because too many requests were in progress for this API key (HTTP 429${note}). Try again in a few minutes, or run fewer workflows with this API key at the same time.`;
 		case 500:
-			return `Woodpecker failed with an internal error for ${subject} (HTTP 500). Try again later, and give Woodpecker support the request ID if it keeps failing.`;
+			return `Woodpecker failed with an internal error for ${subject} (HTTP 500${note}). Try again later, and give Woodpecker support the request ID if it keeps failing.`;
 		default:
 			return status >= 500
-				? `Woodpecker failed with HTTP ${status} for ${subject}. Try again later.`
+				? `Woodpecker failed with HTTP ${status} for ${subject} (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}). Try again later.`
 				: `Woodpecker returned HTTP ${status} for ${subject}. Check the values sent for this item.`;
 	}
 }
@@ -82,10 +101,16 @@ export function missingFieldMessage(field: string, status: number, target: Reque
 	return `Woodpecker's response for ${describeTarget(target)} has no ${field} (HTTP ${status}). Try again, and report it to Woodpecker support if it keeps happening.`;
 }
 
-export function timeoutMessage(timeoutMs: number, target: RequestTarget): string {
-	return `Woodpecker did not answer within ${timeoutMs / 1000} seconds for ${describeTarget(target)}. Try again later.`;
+export function timeoutMessage(timeoutMs: number, target: RequestTarget, attempts = 1): string {
+	const tries = attempts > 1 ? ` in any of ${attempts} attempts` : '';
+	return `Woodpecker did not answer within ${timeoutMs / 1000} seconds for ${describeTarget(target)}${tries}. Try again later, or raise Options > Timeout.`;
 }
 
-export function connectionFailureMessage(origin: string, problem: string, target: RequestTarget): string {
-	return `Could not reach Woodpecker at ${origin} for ${describeTarget(target)} (${problem}). ${CHECK_BASE_URL}`;
+export function connectionFailureMessage(
+	origin: string,
+	problem: string,
+	target: RequestTarget,
+	attempts = 1,
+): string {
+	return `Could not reach Woodpecker at ${origin} for ${describeTarget(target)} (${problem}${attemptsNote(attempts)}). ${CHECK_BASE_URL}`;
 }

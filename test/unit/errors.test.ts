@@ -9,6 +9,7 @@ import {
 	redact,
 	summariseBody,
 	timeoutError,
+	type FailureContext,
 } from '../../nodes/WoodpeckerLinkedIn/errors';
 import { httpFailureMessage } from '../../nodes/WoodpeckerLinkedIn/messages';
 import { classifyTransportError, normaliseBaseUrl } from '../../nodes/WoodpeckerLinkedIn/transport';
@@ -23,6 +24,10 @@ const node: INode = {
 };
 const KEY = 'secret-key-1234';
 const TARGET = { companyId: 123, accountId: 456 };
+
+function failure(itemIndex = 0, attempts = 1): FailureContext {
+	return { node, target: TARGET, itemIndex, secrets: [KEY], attempts };
+}
 
 describe('parseErrorBody', () => {
 	test('first error shape', () => {
@@ -107,7 +112,7 @@ describe('httpStatusError', () => {
 	test('keeps status, code and request id', () => {
 		const body = JSON.stringify({ type: 'VALIDATION_ERROR', code: 'BAD_REQUEST', message: 'Invalid account id.', request_id: 'r-1' });
 
-		const error = httpStatusError(node, 400, body, TARGET, 2, [KEY]);
+		const error = httpStatusError(failure(2), 400, body);
 
 		expect(error.message).toBe(httpFailureMessage(400, TARGET, 'Invalid account id.'));
 		expect(error.description).toBe(
@@ -122,20 +127,21 @@ describe('httpStatusError', () => {
 			woodpeckerMessage: 'Invalid account id.',
 			requestId: 'r-1',
 			woodpeckerTimestamp: null,
+			attempts: 1,
 		});
 	});
 
 	test('HTML error body summarised', () => {
-		const error = httpStatusError(node, 502, '<html><title>502 Bad Gateway</title></html>', TARGET, 0, []);
+		const error = httpStatusError(failure(0, 6), 502, '<html><title>502 Bad Gateway</title></html>');
 
-		expect(error.message).toBe('Woodpecker failed with HTTP 502 for account 456 of company 123. Try again later.');
+		expect(error.message).toBe('Woodpecker failed with HTTP 502 for account 456 of company 123 (6 attempts). Try again later.');
 		expect(error.description).toBe('HTTP 502. The body was an HTML page titled "502 Bad Gateway" (43 characters).');
 	});
 
 	test('echoed key never attached', () => {
 		const body = JSON.stringify({ message: `Invalid key ${KEY}`, request_id: KEY });
 
-		const error = httpStatusError(node, 401, body, TARGET, 0, [KEY]);
+		const error = httpStatusError(failure(), 401, body);
 
 		expect(JSON.stringify(error)).not.toContain(KEY);
 		expect(JSON.stringify(error.context)).not.toContain(KEY);
@@ -144,7 +150,7 @@ describe('httpStatusError', () => {
 
 	test('system error code kept in message', () => {
 		// n8n would otherwise replace a message that mentions ECONNRESET with its own text.
-		const error = httpStatusError(node, 400, JSON.stringify({ message: 'ECONNRESET' }), TARGET, 0, []);
+		const error = httpStatusError(failure(), 400, JSON.stringify({ message: 'ECONNRESET' }));
 
 		expect(error.message).toBe(httpFailureMessage(400, TARGET, 'ECONNRESET'));
 	});
@@ -152,25 +158,25 @@ describe('httpStatusError', () => {
 
 describe('other failures', () => {
 	test('not JSON success body', () => {
-		const error = notJsonError(node, 201, 'OK', TARGET, 0, []);
+		const error = notJsonError(failure(), 201, 'OK');
 		expect(error.description).toBe('HTTP 201. The body was a text of 2 characters starting "OK".');
 	});
 
 	test('missing field shows key names only', () => {
-		const error = missingFieldError(node, 'connect_account_link', 200, JSON.stringify({ url: 'https://x?token=1' }), TARGET, 0);
+		const error = missingFieldError(failure(), 'connect_account_link', 200, JSON.stringify({ url: 'https://x?token=1' }));
 		expect(error.description).toBe('HTTP 200. The body had only the fields url.');
 	});
 
 	test('timeout names the limit', () => {
-		expect(timeoutError(node, 1500, TARGET, 0).message).toBe(
-			'Woodpecker did not answer within 1.5 seconds for account 456 of company 123. Try again later.',
+		expect(timeoutError(failure(0, 3), 1500).message).toBe(
+			'Woodpecker did not answer within 1.5 seconds for account 456 of company 123 in any of 3 attempts. Try again later, or raise Options > Timeout.',
 		);
 	});
 
 	test('connection error redacts reason', () => {
-		const error = connectionError(node, 'http://127.0.0.1:9', { code: 'ECONNRESET', detail: `reset ${KEY}` }, TARGET, 0, [KEY]);
+		const error = connectionError(failure(0, 2), 'http://127.0.0.1:9', { code: 'ECONNRESET', detail: `reset ${KEY}` });
 		expect(error.message).toBe(
-			'Could not reach Woodpecker at http://127.0.0.1:9 for account 456 of company 123 (connection reset). Check the Base URL of the Woodpecker API credential.',
+			'Could not reach Woodpecker at http://127.0.0.1:9 for account 456 of company 123 (connection reset, 2 attempts). Check the Base URL of the Woodpecker API credential.',
 		);
 		expect(error.description).toBe(
 			'The request failed before Woodpecker answered. System error code: ECONNRESET. Reason: reset [redacted].',

@@ -18,6 +18,7 @@ import { runWorkflow, TEST_API_KEY, TEST_BASE_URL, type OnError, type RunResult 
 import {
 	connectLinkPath,
 	expectedConnectLinkRequest,
+	startResettingServer,
 	woodpeckerScope,
 	type RecordedRequest,
 } from './woodpecker-mock';
@@ -27,6 +28,19 @@ const REQUEST_ID = '7d0c6a52-3f3e-4a8e-9a55-0f6c1f0e2b11';
 const INPUT = { deal: 'Acme onboarding', company: 123, account: 456 };
 const BY_FIELD = { companyId: '={{ $json.company }}', accountId: '={{ $json.account }}' };
 const TARGET = { companyId: 123, accountId: 456 };
+/** Default retry count with almost no wait, so retried cases run fast. */
+const FAST_RETRIES = { retryDelay: 1 };
+const TOO_MANY = {
+	type: 'TOO_MANY_REQUESTS',
+	code: 'TOO_MANY_REQUESTS',
+	message: 'Too many requests in progress for this API key.',
+	request_id: REQUEST_ID,
+};
+const GATEWAY_PAGE = (status: number, text: string) =>
+	`<html><head><title>${status} ${text}</title></head><body><center><h1>${status} ${text}</h1></center></body></html>`;
+const LOGIN_PAGE =
+	'<!DOCTYPE html><html><head><title>Log in - Woodpecker</title></head><body><form><input name="email"></form></body></html>';
+const HUGE_TEXT = 'x'.repeat(5_000_000);
 
 /** Port of a server that was started and closed again, so connections to it are refused. */
 async function closedPort(): Promise<number> {
@@ -115,11 +129,12 @@ interface FailureCase {
 	options?: INodeParameters;
 	message: () => string;
 	details: IDataObject;
-	/** Whether a request reaches nock; false for a refused connection. */
-	intercepted: boolean;
+	/** Requests that reach nock: 0 for a refused connection, more than 1 when retried. */
+	requests: number;
 }
 
 const refusedPort = { value: 0 };
+const resettingServer = { value: { baseUrl: '', close: async () => {} } };
 
 const failureCases: FailureCase[] = [
 	{
@@ -141,8 +156,9 @@ const failureCases: FailureCase[] = [
 			woodpecker_message: 'Invalid account id.',
 			request_id: REQUEST_ID,
 			timestamp: null,
+			attempts: 1,
 		},
-		intercepted: true,
+		requests: 1,
 	},
 	{
 		name: 'HTTP 401 invalid key',
@@ -163,8 +179,9 @@ const failureCases: FailureCase[] = [
 			woodpecker_message: 'Invalid api key',
 			request_id: null,
 			timestamp: '2025-03-05 17:57:00',
+			attempts: 1,
 		},
-		intercepted: true,
+		requests: 1,
 	},
 	{
 		name: 'HTTP 404 no active company',
@@ -185,8 +202,9 @@ const failureCases: FailureCase[] = [
 			woodpecker_message: 'No active company found',
 			request_id: null,
 			timestamp: '2025-03-05 17:58:00',
+			attempts: 1,
 		},
-		intercepted: true,
+		requests: 1,
 	},
 	{
 		name: 'HTTP 404 unknown address',
@@ -207,13 +225,14 @@ const failureCases: FailureCase[] = [
 			woodpecker_message: 'Requested resource does not exist',
 			request_id: null,
 			timestamp: '2025-03-05 17:59:00',
+			attempts: 1,
 		},
-		intercepted: true,
+		requests: 1,
 	},
 	{
 		name: 'HTTP 500 internal error',
 		arrange: (recorded) => {
-			woodpeckerScope(recorded).post(connectLinkPath(123, 456)).reply(500, {
+			woodpeckerScope(recorded).post(connectLinkPath(123, 456)).times(6).reply(500, {
 				type: 'INTERNAL_ERROR',
 				code: 'INTERNAL_SERVER_ERROR',
 				message: 'An unexpected error occurred on the server.',
@@ -221,7 +240,7 @@ const failureCases: FailureCase[] = [
 			});
 			return undefined;
 		},
-		message: () => httpFailureMessage(500, TARGET, 'An unexpected error occurred on the server.'),
+		message: () => httpFailureMessage(500, TARGET, 'An unexpected error occurred on the server.', 6),
 		details: {
 			description: `HTTP 500. Woodpecker's message: "An unexpected error occurred on the server." Code: INTERNAL_SERVER_ERROR (INTERNAL_ERROR). Request ID: ${REQUEST_ID}.`,
 			http_status: 500,
@@ -229,8 +248,9 @@ const failureCases: FailureCase[] = [
 			woodpecker_message: 'An unexpected error occurred on the server.',
 			request_id: REQUEST_ID,
 			timestamp: null,
+			attempts: 6,
 		},
-		intercepted: true,
+		requests: 6,
 	},
 	{
 		name: 'success body not JSON',
@@ -250,8 +270,9 @@ const failureCases: FailureCase[] = [
 			woodpecker_message: null,
 			request_id: null,
 			timestamp: null,
+			attempts: 1,
 		},
-		intercepted: true,
+		requests: 1,
 	},
 	{
 		name: 'success body without link',
@@ -267,20 +288,22 @@ const failureCases: FailureCase[] = [
 			woodpecker_message: null,
 			request_id: null,
 			timestamp: null,
+			attempts: 1,
 		},
-		intercepted: true,
+		requests: 1,
 	},
 	{
 		name: 'no answer before timeout',
 		arrange: (recorded) => {
 			woodpeckerScope(recorded)
 				.post(connectLinkPath(123, 456))
+				.times(6)
 				.delay(2_000)
 				.reply(201, { account_id: 456, connect_account_link: LINK });
 			return undefined;
 		},
 		options: { timeout: 200 },
-		message: () => timeoutMessage(200, TARGET),
+		message: () => timeoutMessage(200, TARGET, 6),
 		details: {
 			description:
 				'No response arrived within 200 ms, so the request was abandoned. Woodpecker may still have processed it.',
@@ -289,8 +312,9 @@ const failureCases: FailureCase[] = [
 			woodpecker_message: null,
 			request_id: null,
 			timestamp: null,
+			attempts: 6,
 		},
-		intercepted: true,
+		requests: 6,
 	},
 	{
 		name: 'connection refused',
@@ -308,8 +332,196 @@ const failureCases: FailureCase[] = [
 			woodpecker_message: null,
 			request_id: null,
 			timestamp: null,
+			attempts: 1,
 		},
-		intercepted: false,
+		requests: 0,
+	},
+	{
+		name: 'HTTP 429 on every attempt',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded).post(connectLinkPath(123, 456)).times(6).reply(429, TOO_MANY);
+			return undefined;
+		},
+		message: () => httpFailureMessage(429, TARGET, TOO_MANY.message, 6),
+		details: {
+			description: `HTTP 429. Woodpecker's message: "${TOO_MANY.message}" Code: TOO_MANY_REQUESTS. Request ID: ${REQUEST_ID}.`,
+			http_status: 429,
+			code: 'TOO_MANY_REQUESTS',
+			woodpecker_message: TOO_MANY.message,
+			request_id: REQUEST_ID,
+			timestamp: null,
+			attempts: 6,
+		},
+		requests: 6,
+	},
+	{
+		name: 'HTTP 503 page on every attempt',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded)
+				.post(connectLinkPath(123, 456))
+				.times(3)
+				.reply(503, GATEWAY_PAGE(503, 'Service Unavailable'), { 'Content-Type': 'text/html' });
+			return undefined;
+		},
+		options: { maxRetries: 2 },
+		message: () => httpFailureMessage(503, TARGET, undefined, 3),
+		details: {
+			description: `HTTP 503. The body was an HTML page titled "503 Service Unavailable" (${GATEWAY_PAGE(503, 'Service Unavailable').length} characters).`,
+			http_status: 503,
+			code: null,
+			woodpecker_message: null,
+			request_id: null,
+			timestamp: null,
+			attempts: 3,
+		},
+		requests: 3,
+	},
+	{
+		name: 'HTTP 502 with retries off',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded)
+				.post(connectLinkPath(123, 456))
+				.reply(502, GATEWAY_PAGE(502, 'Bad Gateway'), { 'Content-Type': 'text/html' });
+			return undefined;
+		},
+		options: { maxRetries: 0 },
+		message: () => httpFailureMessage(502, TARGET, undefined, 1),
+		details: {
+			description: `HTTP 502. The body was an HTML page titled "502 Bad Gateway" (${GATEWAY_PAGE(502, 'Bad Gateway').length} characters).`,
+			http_status: 502,
+			code: null,
+			woodpecker_message: null,
+			request_id: null,
+			timestamp: null,
+			attempts: 1,
+		},
+		requests: 1,
+	},
+	{
+		name: 'HTTP 504 page on every attempt',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded)
+				.post(connectLinkPath(123, 456))
+				.times(2)
+				.reply(504, GATEWAY_PAGE(504, 'Gateway Time-out'), { 'Content-Type': 'text/html' });
+			return undefined;
+		},
+		options: { maxRetries: 1 },
+		message: () => httpFailureMessage(504, TARGET, undefined, 2),
+		details: {
+			description: `HTTP 504. The body was an HTML page titled "504 Gateway Time-out" (${GATEWAY_PAGE(504, 'Gateway Time-out').length} characters).`,
+			http_status: 504,
+			code: null,
+			woodpecker_message: null,
+			request_id: null,
+			timestamp: null,
+			attempts: 2,
+		},
+		requests: 2,
+	},
+	{
+		name: 'connection reset on every attempt',
+		arrange: async (recorded) => {
+			const server = await startResettingServer(3, 201, {}, recorded);
+			resettingServer.value = server;
+			return { apiKey: TEST_API_KEY, baseUrl: server.baseUrl };
+		},
+		options: { maxRetries: 2 },
+		message: () => connectionFailureMessage(resettingServer.value.baseUrl, 'connection reset', TARGET, 3),
+		details: {
+			description: expect.stringMatching(
+				/^The request failed before Woodpecker answered\. System error code: ECONNRESET\. Reason: .+\.$/,
+			),
+			http_status: null,
+			code: null,
+			woodpecker_message: null,
+			request_id: null,
+			timestamp: null,
+			attempts: 3,
+		},
+		requests: 3,
+	},
+	{
+		name: 'HTTP 201 with empty body',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded).post(connectLinkPath(123, 456)).reply(201, '');
+			return undefined;
+		},
+		message: () => notJsonMessage(201, TARGET),
+		details: {
+			description: 'HTTP 201. The body was an empty body.',
+			http_status: 201,
+			code: null,
+			woodpecker_message: null,
+			request_id: null,
+			timestamp: null,
+			attempts: 1,
+		},
+		requests: 1,
+	},
+	{
+		name: 'HTTP 200 login page',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded).post(connectLinkPath(123, 456)).reply(200, LOGIN_PAGE, { 'Content-Type': 'text/html' });
+			return undefined;
+		},
+		message: () => notJsonMessage(200, TARGET),
+		details: {
+			description: `HTTP 200. The body was an HTML page titled "Log in - Woodpecker" (${LOGIN_PAGE.length} characters).`,
+			http_status: 200,
+			code: null,
+			woodpecker_message: null,
+			request_id: null,
+			timestamp: null,
+			attempts: 1,
+		},
+		requests: 1,
+	},
+	{
+		name: 'very large error body',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded).post(connectLinkPath(123, 456)).times(2).reply(500, HUGE_TEXT);
+			return undefined;
+		},
+		options: { maxRetries: 1 },
+		message: () => httpFailureMessage(500, TARGET, undefined, 2),
+		details: {
+			description: `HTTP 500. The body was a text of ${HUGE_TEXT.length} characters starting "${'x'.repeat(199)}…".`,
+			http_status: 500,
+			code: null,
+			woodpecker_message: null,
+			request_id: null,
+			timestamp: null,
+			attempts: 2,
+		},
+		requests: 2,
+	},
+	{
+		name: 'error body echoing the key',
+		arrange: (recorded) => {
+			woodpeckerScope(recorded)
+				.post(connectLinkPath(123, 456))
+				.reply(400, function echo() {
+					return {
+						type: 'VALIDATION_ERROR',
+						code: 'BAD_REQUEST',
+						message: `Rejected headers: ${JSON.stringify(this.req.headers)}`,
+						request_id: TEST_API_KEY,
+					};
+				});
+			return undefined;
+		},
+		message: () => httpFailureMessage(400, TARGET, 'echo'),
+		details: {
+			description: expect.stringMatching(/^HTTP 400\. Woodpecker's message: "Rejected headers: .*\[redacted\].*" Code: BAD_REQUEST \(VALIDATION_ERROR\)\. Request ID: \[redacted\]\.$/),
+			http_status: 400,
+			code: 'BAD_REQUEST',
+			woodpecker_message: expect.stringMatching(/^Rejected headers: .*"x-api-key":"\[redacted\]".*$/),
+			request_id: '[redacted]',
+			timestamp: null,
+			attempts: 1,
+		},
+		requests: 1,
 	},
 ];
 
@@ -321,14 +533,13 @@ describe.each(failureCases)('Generate Connect Link, $name', (failure) => {
 		const credentials = (await failure.arrange(recorded)) ?? undefined;
 		const result = await runWorkflow({
 			items: [INPUT],
-			parameters: { ...BY_FIELD, ...(failure.options ? { options: failure.options } : {}) },
+			parameters: { ...BY_FIELD, options: { ...FAST_RETRIES, ...failure.options } },
 			onError,
 			credentials,
 			readOnError: '={{ [$json.error, $json.details.http_status, $json.details.code, $json.details.request_id, $json.details.company_id, $json.details.account_id] }}',
 		});
-		if (failure.intercepted) {
-			expect(recorded).toEqual([expectedConnectLinkRequest(TEST_API_KEY, 123, 456)]);
-		}
+		await resettingServer.value.close();
+		expect(recorded).toEqual(Array(failure.requests).fill(expectedConnectLinkRequest(TEST_API_KEY, 123, 456)));
 		expectNoKeyAnywhere(result);
 		return result;
 	}
@@ -384,6 +595,7 @@ describe('Generate Connect Link, three items one invalid', () => {
 		woodpecker_message: null,
 		request_id: null,
 		timestamp: null,
+		attempts: 0,
 		company_id: 'acme',
 		account_id: 457,
 	};

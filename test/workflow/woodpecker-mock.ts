@@ -2,6 +2,9 @@
  * nock interceptors for the Woodpecker API that also record each request as it arrived, so
  * tests can assert the exact method, path, headers and body.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import nock from 'nock';
 
 import { TEST_BASE_URL } from './harness';
@@ -33,5 +36,37 @@ export function expectedConnectLinkRequest(apiKey: string, companyId: number, ac
 		path: connectLinkPath(companyId, accountId),
 		headers: expect.objectContaining({ 'x-api-key': apiKey, 'content-type': 'application/json' }),
 		body: '',
+	};
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 that closes the connection of its first `resets` requests
+ * without an answer, as a crashed proxy would, and answers later ones with `status` and `body`.
+ * nock can only imitate a reset, and its imitation sometimes raises the socket error twice.
+ */
+export async function startResettingServer(
+	resets: number,
+	status: number,
+	body: unknown,
+	recorded: RecordedRequest[],
+): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+	const server = createServer((request, response) => {
+		let text = '';
+		request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+		request.on('end', () => {
+			recorded.push({ method: request.method ?? '', path: request.url ?? '', headers: { ...request.headers }, body: text });
+			if (recorded.length <= resets) {
+				request.socket.destroy();
+				return;
+			}
+			response.writeHead(status, { 'Content-Type': 'application/json' });
+			response.end(JSON.stringify(body));
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		baseUrl: `http://127.0.0.1:${port}`,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
 	};
 }

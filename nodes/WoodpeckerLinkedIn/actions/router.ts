@@ -85,6 +85,7 @@ export function errorItemJson(error: NodeApiError | NodeOperationError): IDataOb
 			woodpecker_message: details.woodpeckerMessage ?? null,
 			request_id: details.requestId ?? null,
 			timestamp: details.woodpeckerTimestamp ?? null,
+			attempts: details.attempts ?? 0,
 			...target,
 		},
 	};

@@ -1,24 +1,28 @@
 /**
  * The only code that sends requests to Woodpecker: it owns the base URL, the credential name,
- * the timeout and the translation of every failure into a NodeApiError.
+ * the timeout and retries, and the translation of every failure into a NodeApiError.
  */
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { invalidInputError } from '../errors';
-import { invalidBaseUrlMessage, invalidTimeoutMessage, type RequestTarget } from '../messages';
 import {
 	connectionError,
 	httpStatusError,
+	invalidInputError,
 	notJsonError,
 	parseJson,
 	targetFields,
 	timeoutError,
+	type FailureContext,
 } from '../errors';
+import { invalidBaseUrlMessage, invalidOptionMessage, type RequestTarget } from '../messages';
+import { isRetryable, retryDelay, type AttemptOutcome } from './retry';
+import { readRequestSettings, type RequestSettings } from './settings';
+
+export { DEFAULT_TIMEOUT_MS } from './settings';
 
 export const CREDENTIAL_NAME = 'woodpeckerApi';
 export const DEFAULT_BASE_URL = 'https://api.woodpecker.co';
-export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface WoodpeckerRequest {
 	method: IHttpRequestMethods;
@@ -35,6 +39,8 @@ export interface WoodpeckerResponse {
 	/** The raw body, for error messages that summarise it. */
 	bodyText: string;
 	receivedAt: Date;
+	/** Requests sent, retries included. */
+	attempts: number;
 }
 
 /** Sends requests for one node execution, with the credential read once. */
@@ -84,6 +90,18 @@ export async function createWoodpeckerClient(context: IExecuteFunctions): Promis
 	};
 }
 
+interface FullResponse {
+	statusCode: number;
+	body: unknown;
+	headers: IDataObject;
+}
+
+/** What one attempt produced: a response with any status, or the failure that prevented one. */
+type Attempt =
+	| { outcome: AttemptOutcome & { kind: 'response' }; response: FullResponse }
+	| { outcome: AttemptOutcome & { kind: 'timeout' } }
+	| { outcome: AttemptOutcome & { kind: 'connection' }; detail: string | undefined };
+
 async function sendRequest(
 	context: IExecuteFunctions,
 	node: INode,
@@ -92,11 +110,73 @@ async function sendRequest(
 	request: WoodpeckerRequest,
 ): Promise<WoodpeckerResponse> {
 	const { method, path, target, itemIndex } = request;
-	const timeoutMs = readTimeout(context, node, target, itemIndex);
+	const settings = readSettings(context, node, target, itemIndex);
 
-	let response: { statusCode: number; body: unknown };
+	let attempts = 0;
+	let attempt: Attempt;
+	for (;;) {
+		attempts++;
+		attempt = await sendOnce(context, baseUrl, method, path, settings.timeoutMs);
+		if (!isRetryable(attempt.outcome) || attempts > settings.maxRetries) break;
+		if (context.getExecutionCancelSignal?.()?.aborted) break;
+
+		const waitMs = retryDelay(attempt.outcome, attempts, settings.retryDelayMs, Date.now());
+		context.logger.warn('Woodpecker request failed, retrying', {
+			itemIndex,
+			...targetFields(target),
+			failure: describeOutcome(attempt.outcome),
+			attempt: attempts,
+			waitMs,
+		});
+		await sleep(waitMs);
+	}
+
+	const failure: FailureContext = { node, target, itemIndex, secrets, attempts };
+	if (attempts > 1) {
+		const level = 'response' in attempt && attempt.response.statusCode < 300 ? 'info' : 'warn';
+		context.logger[level](level === 'info' ? 'Woodpecker request succeeded after retrying' : 'Woodpecker request failed, giving up', {
+			itemIndex,
+			...targetFields(target),
+			failure: describeOutcome(attempt.outcome),
+			attempts,
+		});
+	}
+	if (attempt.outcome.kind === 'timeout') {
+		throw timeoutError(failure, settings.timeoutMs);
+	}
+	if (attempt.outcome.kind === 'connection') {
+		const { code } = attempt.outcome;
+		const detail = 'detail' in attempt ? attempt.detail : undefined;
+		throw connectionError(failure, displayOrigin(baseUrl), { code, detail });
+	}
+	if (!('response' in attempt)) {
+		throw connectionError(failure, displayOrigin(baseUrl), {});
+	}
+
+	const receivedAt = new Date();
+	const { statusCode } = attempt.response;
+	const bodyText = typeof attempt.response.body === 'string' ? attempt.response.body : '';
+	if (statusCode < 200 || statusCode >= 300) {
+		throw httpStatusError(failure, statusCode, bodyText);
+	}
+
+	const body = parseJson(bodyText);
+	if (body === undefined) {
+		throw notJsonError(failure, statusCode, bodyText);
+	}
+	return { statusCode, body, bodyText, receivedAt, attempts };
+}
+
+/** Sends one request and reports its response, whatever the status, or why there was none. */
+async function sendOnce(
+	context: IExecuteFunctions,
+	baseUrl: string,
+	method: IHttpRequestMethods,
+	path: string,
+	timeoutMs: number,
+): Promise<Attempt> {
 	try {
-		response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_NAME, {
+		const response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_NAME, {
 			method,
 			url: `${baseUrl}${path}`,
 			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -105,41 +185,41 @@ async function sendRequest(
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: timeoutMs,
-		})) as { statusCode: number; body: unknown };
+		})) as FullResponse;
+		const retryAfter = response.headers?.['retry-after'];
+		return {
+			outcome: {
+				kind: 'response',
+				statusCode: response.statusCode,
+				retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+			},
+			response,
+		};
 	} catch (error) {
 		const failure = classifyTransportError(error);
-		const transportError =
-			failure === 'timeout'
-				? timeoutError(node, timeoutMs, target, itemIndex)
-				: connectionError(node, displayOrigin(baseUrl), failure, target, itemIndex, secrets);
-		throw transportError;
+		if (failure === 'timeout') return { outcome: { kind: 'timeout' } };
+		return { outcome: { kind: 'connection', code: failure.code }, detail: failure.detail };
 	}
-
-	const receivedAt = new Date();
-	const bodyText = typeof response.body === 'string' ? response.body : '';
-	const { statusCode } = response;
-	if (statusCode < 200 || statusCode >= 300) {
-		throw httpStatusError(node, statusCode, bodyText, target, itemIndex, secrets);
-	}
-
-	const body = parseJson(bodyText);
-	if (body === undefined) {
-		throw notJsonError(node, statusCode, bodyText, target, itemIndex, secrets);
-	}
-	return { statusCode, body, bodyText, receivedAt };
 }
 
-function readTimeout(
+/** Names an outcome for a log line without anything secret: a status, "timeout" or an error code. */
+function describeOutcome(outcome: AttemptOutcome): string {
+	if (outcome.kind === 'response') return `HTTP ${outcome.statusCode}`;
+	if (outcome.kind === 'timeout') return 'timeout';
+	return outcome.code ?? 'connection failed';
+}
+
+function readSettings(
 	context: IExecuteFunctions,
 	node: INode,
 	target: RequestTarget,
 	itemIndex: number,
-): number {
-	const raw = context.getNodeParameter('options.timeout', itemIndex, DEFAULT_TIMEOUT_MS);
-	if (typeof raw !== 'number' || !Number.isFinite(raw) || raw <= 0) {
-		throw invalidInputError(node, invalidTimeoutMessage(raw), targetFields(target), itemIndex);
+): RequestSettings {
+	const result = readRequestSettings(context, itemIndex);
+	if (!result.valid) {
+		throw invalidInputError(node, invalidOptionMessage(result.option, result.value), targetFields(target), itemIndex);
 	}
-	return Math.ceil(raw);
+	return result.settings;
 }
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);

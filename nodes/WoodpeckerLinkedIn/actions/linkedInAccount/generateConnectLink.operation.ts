@@ -54,14 +54,8 @@ export async function execute(
 	const body = response.body as IDataObject | null;
 	const link = typeof body === 'object' && body !== null ? body.connect_account_link : undefined;
 	if (typeof link !== 'string' || link === '') {
-		throw missingFieldError(
-			this.getNode(),
-			'connect_account_link',
-			response.statusCode,
-			response.bodyText,
-			target,
-			itemIndex,
-		);
+		const failure = { node: this.getNode(), target, itemIndex, secrets: client.secrets, attempts: response.attempts };
+		throw missingFieldError(failure, 'connect_account_link', response.statusCode, response.bodyText);
 	}
 
 	return {
