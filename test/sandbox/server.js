@@ -4,17 +4,24 @@
  * Woodpecker sandbox: a local HTTP server that imitates the Woodpecker API endpoints this
  * package calls, so tests and demos never reach the real service. It listens on 127.0.0.1 only.
  *
- * Module: `const sandbox = await startSandbox({ seed, port, companiesPageSize })`.
- * CLI: `node test/sandbox/server.js [--port N] [--seed FILE] [--url-file FILE]`.
+ * Module: `const sandbox = await startSandbox({ seed, port, companiesPageSize, concurrency,
+ * serviceTimeMs, networkDelayMs, randomFaults })`.
+ * CLI: `node test/sandbox/server.js --help` lists the flags.
+ *
+ * Besides the normal responses, the sandbox can imitate Woodpecker's per-key concurrency limit,
+ * service time, network delay and injected faults (error statuses, proxy pages, resets, hangs).
+ * test/sandbox/README.md describes the options.
  *
  * Nothing here logs request headers or connect links, because headers carry the API key and a
- * connect link works as a login token.
+ * connect link works as a login token. Only the `echo-headers` fault sends headers back, in its
+ * response body, on purpose.
  */
 
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 const { parseArgs } = require('node:util');
 
 const HOST = '127.0.0.1';
@@ -29,11 +36,66 @@ const POSITIVE_INTEGER = /^[1-9][0-9]*$/;
 const DETAIL_NO_RESOURCE = 'Requested resource does not exist';
 const DETAIL_NO_ACTIVE_COMPANY = 'No active company found';
 
+/** Size of the `message` in the `huge-body` fault's JSON body: 5 MiB of ASCII. */
+const HUGE_MESSAGE_LENGTH = 5 * 1024 * 1024;
+
+/**
+ * Woodpecker's documented rule: per API key one request is in progress, up to 6 more wait
+ * in a queue for at most 15 seconds, and any further request is rejected at once.
+ * @type {ConcurrencySettings}
+ */
+const DEFAULT_CONCURRENCY = {
+	enabled: false,
+	maxQueued: 6,
+	maxQueueWaitMs: 15_000,
+	rejectStatus: 429,
+};
+
+/** Seed used by the random fault generator when `randomFaults.seed` is absent. */
+const DEFAULT_RANDOM_SEED = 1;
+
+/**
+ * @typedef {object} FaultSpec
+ * @property {string} fault Fault name, one of FAULT_NAMES.
+ * @property {number} [retryAfterSeconds] Retry-After delay of the `429-retry-after-*` faults.
+ * @property {number} [delayMs] Extra service time of the `slow` fault.
+ */
+
+/**
+ * @typedef {string | FaultSpec} FaultInput A fault name, or an object with the name in
+ *   `fault` and its parameters.
+ */
+
+/**
+ * @typedef {object} InjectedFaultSpec
+ * @property {string} fault
+ * @property {number} [accountId] When set, only generate-connect-link for this account
+ *   takes the fault. When absent, the next API request of any route takes it.
+ * @property {number} [times] How many requests take the fault. Defaults to 1.
+ * @property {number} [retryAfterSeconds]
+ * @property {number} [delayMs]
+ */
+
+/**
+ * @typedef {string | InjectedFaultSpec} InjectedFaultInput
+ */
+
+/**
+ * @typedef {object} InjectedFault
+ * @property {FaultSpec} spec
+ * @property {string | undefined} accountId Account id as a decimal string, to compare with
+ *   the path segment.
+ * @property {number} times Requests left that take this fault.
+ */
+
 /**
  * @typedef {object} SeedAccount
  * @property {number} id
  * @property {boolean} [fail] Sandbox-only flag: generate-connect-link returns 500 for this
  *   account. No response body ever contains it.
+ * @property {FaultInput[]} [faults] Sandbox-only fault queue: the first generate-connect-link
+ *   request for this account gets the first fault, the second request the second, and so on.
+ *   No response body ever contains it.
  */
 
 /**
@@ -52,6 +114,67 @@ const DETAIL_NO_ACTIVE_COMPANY = 'No active company found';
  * @typedef {object} Seed
  * @property {string[]} apiKeys Keys that the sandbox accepts in the x-api-key header.
  * @property {SeedCompany[]} companies Companies in the order the list endpoint returns them.
+ * @property {SettingsInput} [settings] Defaults for the behaviour options. Options given to
+ *   startSandbox or on the command line take precedence.
+ */
+
+/**
+ * @typedef {object} ConcurrencySettings
+ * @property {boolean} enabled Whether the per-key limit applies. When false, every request
+ *   starts its service time at once.
+ * @property {number} maxQueued Requests per key that may wait while one is in progress.
+ * @property {number} maxQueueWaitMs How long a queued request waits before it is rejected.
+ * @property {number} rejectStatus HTTP status of a rejection, from 400 to 599.
+ */
+
+/**
+ * @typedef {number | { min: number, max: number }} ServiceTime Milliseconds, fixed or drawn
+ *   uniformly from `min` to `max` for each request.
+ */
+
+/**
+ * @typedef {object} RandomFaultSettings
+ * @property {number} rate Probability from 0 to 1 that a request gets a fault.
+ * @property {FaultSpec[]} faults Faults to pick from, each equally likely.
+ * @property {number} seed Seed of the pseudo-random generator, an integer from 0 to 2^32 - 1.
+ */
+
+/**
+ * @typedef {object} RandomFaultInput
+ * @property {number} rate
+ * @property {FaultInput[]} faults
+ * @property {number} [seed] Defaults to 1, so runs repeat unless a seed is given.
+ */
+
+/**
+ * @typedef {object} SettingsInput
+ * @property {Partial<ConcurrencySettings>} [concurrency] Merged field by field over the defaults.
+ * @property {ServiceTime} [serviceTimeMs]
+ * @property {number} [networkDelayMs]
+ * @property {RandomFaultInput | null} [randomFaults] Replaces a seed's setting as a whole, and
+ *   null turns random faults off.
+ */
+
+/**
+ * @typedef {object} SandboxSettings
+ * @property {ConcurrencySettings} concurrency
+ * @property {ServiceTime} serviceTimeMs
+ * @property {number} networkDelayMs
+ * @property {RandomFaultSettings | null} randomFaults
+ */
+
+/**
+ * @typedef {object} SandboxStats Counters over API requests. Control requests under
+ *   /__sandbox/ are not counted.
+ * @property {number} received Requests that arrived.
+ * @property {Record<string, number>} answered Responses sent, by HTTP status. Resets and
+ *   hangs send none, so they are not counted here.
+ * @property {number} rejectedByConcurrency Requests rejected by the per-key limit, at once or
+ *   after their queue wait ran out. They are also counted in `answered`.
+ * @property {Record<string, number>} faults Faults given, by fault name.
+ * @property {number} maxInProgress Highest number of requests in progress at once for any one
+ *   API key. It is counted even when the concurrency rule is off.
+ * @property {number} maxQueued Highest number of requests waiting at once for any one API key.
  */
 
 /**
@@ -64,6 +187,15 @@ const DETAIL_NO_ACTIVE_COMPANY = 'No active company found';
  *   lowercased names, as Node's http module parses them.
  * @property {string} body Raw request body decoded as UTF-8, '' when there is none.
  * @property {string} receivedAt ISO 8601 time at which the request arrived.
+ * @property {string | null} fault Name of the fault the request got, or null.
+ * @property {number | null} status HTTP status sent. It is null until the response is sent,
+ *   and stays null after a `reset` or `hang` fault.
+ */
+
+/**
+ * @typedef {object} KeyGate Requests of one API key that are in progress or queued.
+ * @property {number} inProgress
+ * @property {Array<{ admit: () => void, reject: (error: Error) => void, timer: NodeJS.Timeout }>} waiting
  */
 
 /**
@@ -72,6 +204,16 @@ const DETAIL_NO_ACTIVE_COMPANY = 'No active company found';
  * @property {SeedCompany[]} companies
  * @property {number} companiesPageSize
  * @property {RecordedRequest[]} requests
+ * @property {SandboxSettings} settings
+ * @property {Map<string, FaultSpec[]>} accountFaults Seeded fault queues, by account id as a
+ *   decimal string.
+ * @property {Set<string>} accountIds Ids of all seeded accounts, as decimal strings.
+ * @property {InjectedFault[]} injectedFaults
+ * @property {(() => number) | null} nextRandom Draws from the random fault generator, or null
+ *   when random faults are off.
+ * @property {Map<string, KeyGate>} gates By API key.
+ * @property {SandboxStats} stats
+ * @property {AbortController} closing Aborted by close(), which cancels every pending delay.
  */
 
 /**
@@ -81,10 +223,23 @@ const DETAIL_NO_ACTIVE_COMPANY = 'No active company found';
  */
 
 /**
+ * @typedef {object} HttpResponse
+ * @property {number} status
+ * @property {Record<string, string>} [headers]
+ * @property {string} [body] When undefined, the response has no body and no Content-Length.
+ */
+
+/**
+ * @typedef {HttpResponse | 'reset' | 'hang'} Outcome What to do with a request: send a
+ *   response, destroy the socket without one, or never respond.
+ */
+
+/**
  * @typedef {object} RouteContext
  * @property {SandboxState} state
  * @property {Record<string, string>} params Named groups of the route pattern, not percent-decoded.
  * @property {URLSearchParams} query
+ * @property {string} body Raw request body.
  */
 
 /**
@@ -133,17 +288,325 @@ function validationError(message) {
 	};
 }
 
-/** @returns {JsonResponse} */
-function internalError() {
+/**
+ * @param {string} [message]
+ * @returns {JsonResponse}
+ */
+function internalError(message = 'An unexpected error occurred on the server.') {
 	return {
 		status: 500,
 		body: {
 			type: 'INTERNAL_ERROR',
 			code: 'INTERNAL_SERVER_ERROR',
-			message: 'An unexpected error occurred on the server.',
+			message,
 			request_id: crypto.randomUUID(),
 		},
 	};
+}
+
+/**
+ * Builds the rejection of the per-key concurrency limit, also used by the `429` faults.
+ * NOTE: Woodpecker documents the limit but not the rejection, so this body and the default
+ * status 429 are the sandbox's assumption.
+ * @param {number} status
+ * @returns {JsonResponse}
+ */
+function tooManyRequests(status) {
+	return {
+		status,
+		body: {
+			type: 'TOO_MANY_REQUESTS',
+			code: 'TOO_MANY_REQUESTS',
+			message: 'Too many requests in progress for this API key.',
+			request_id: crypto.randomUUID(),
+		},
+	};
+}
+
+/**
+ * Converts a JSON response to the bytes-level form that sendResponse writes.
+ * @param {JsonResponse} response
+ * @returns {HttpResponse}
+ */
+function toHttpResponse({ status, body }) {
+	if (body === undefined) {
+		return { status };
+	}
+	return { status, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/**
+ * Builds an HTML error page of the kind a reverse proxy sends when the API behind it fails.
+ * @param {number} status
+ * @returns {HttpResponse}
+ */
+function proxyErrorPage(status) {
+	const title = `${status} ${http.STATUS_CODES[status]}`;
+	return {
+		status,
+		headers: { 'Content-Type': 'text/html' },
+		body: `<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center>`
+			+ '<hr><center>proxy</center></body></html>\n',
+	};
+}
+
+const LOGIN_PAGE = `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Log in - Woodpecker</title></head>
+<body>
+<form method="post" action="/login">
+<label>Email <input type="email" name="email"></label>
+<label>Password <input type="password" name="password"></label>
+<button type="submit">Log in</button>
+</form>
+</body>
+</html>
+`;
+
+/**
+ * Formats an HTTP-date at least `seconds` ahead of now. The date is rounded up to a whole
+ * second, because the format has no fractions and must not name a time too early.
+ * @param {number} seconds
+ */
+function httpDateAhead(seconds) {
+	return new Date((Math.ceil(Date.now() / 1000) + seconds) * 1000).toUTCString();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults
+
+/**
+ * @typedef {object} FaultContext
+ * @property {Record<string, string>} params Named groups of the matched route.
+ * @property {http.IncomingHttpHeaders} headers
+ */
+
+/**
+ * @typedef {object} FaultDefinition
+ * @property {Record<string, number>} parameters Parameter names with their defaults. Every
+ *   parameter is a non-negative integer.
+ * @property {((spec: FaultSpec, context: FaultContext) => Outcome) | null} respond Builds the
+ *   faulty outcome. Null means the route handler builds the response as usual.
+ * @property {(spec: FaultSpec) => number} [extraServiceMs] Time added to the service time.
+ */
+
+/**
+ * Faults by name. A fault replaces the normal response to one API request that passed the key
+ * check and the concurrency queue, and the request still occupies its slot for its service time.
+ * @type {Record<string, FaultDefinition>}
+ */
+const FAULTS = {
+	'429': {
+		parameters: {},
+		respond: () => toHttpResponse(tooManyRequests(429)),
+	},
+	'429-retry-after-seconds': {
+		parameters: { retryAfterSeconds: 1 },
+		respond: (spec) => withHeader(toHttpResponse(tooManyRequests(429)), 'Retry-After', String(spec.retryAfterSeconds)),
+	},
+	'429-retry-after-date': {
+		parameters: { retryAfterSeconds: 1 },
+		respond: (spec) => withHeader(toHttpResponse(tooManyRequests(429)), 'Retry-After', httpDateAhead(spec.retryAfterSeconds ?? 1)),
+	},
+	'500': {
+		parameters: {},
+		respond: () => toHttpResponse(internalError()),
+	},
+	'502': {
+		parameters: {},
+		respond: () => proxyErrorPage(502),
+	},
+	'503': {
+		parameters: {},
+		respond: () => proxyErrorPage(503),
+	},
+	'504': {
+		parameters: {},
+		respond: () => proxyErrorPage(504),
+	},
+	reset: {
+		parameters: {},
+		respond: () => 'reset',
+	},
+	hang: {
+		parameters: {},
+		respond: () => 'hang',
+	},
+	slow: {
+		// The extra time counts as service time, so the request keeps its slot meanwhile.
+		parameters: { delayMs: 2000 },
+		respond: null,
+		extraServiceMs: (spec) => spec.delayMs ?? 0,
+	},
+	'empty-201': {
+		parameters: {},
+		// The JSON content type with an empty body is deliberate: a client that trusts the
+		// header and parses the body fails here.
+		respond: () => ({ status: 201, headers: { 'Content-Type': 'application/json' }, body: '' }),
+	},
+	'html-login-200': {
+		parameters: {},
+		respond: () => ({ status: 200, headers: { 'Content-Type': 'text/html' }, body: LOGIN_PAGE }),
+	},
+	'no-link-201': {
+		parameters: {},
+		respond: (_spec, { params }) => toHttpResponse({
+			status: 201,
+			body: { account_id: POSITIVE_INTEGER.test(params.accountId ?? '') ? Number(params.accountId) : null },
+		}),
+	},
+	'huge-body': {
+		parameters: {},
+		respond: () => toHttpResponse(internalError('x'.repeat(HUGE_MESSAGE_LENGTH))),
+	},
+	'echo-headers': {
+		parameters: {},
+		// This sends the x-api-key header back on purpose, to check that a client redacts it.
+		respond: (_spec, { headers }) => toHttpResponse(validationError(`Invalid request headers: ${JSON.stringify(headers)}`)),
+	},
+};
+
+/** Names of all faults. JavaScript lists the numeric names first, in ascending order. */
+const FAULT_NAMES = Object.freeze(Object.keys(FAULTS));
+
+/**
+ * @param {HttpResponse} response
+ * @param {string} name
+ * @param {string} value
+ * @returns {HttpResponse}
+ */
+function withHeader(response, name, value) {
+	return { ...response, headers: { ...response.headers, [name]: value } };
+}
+
+/**
+ * Validates a fault name or fault object and returns it as a FaultSpec with defaults filled in.
+ * Throws an error that starts with `label`.
+ * @param {unknown} input
+ * @param {string} label Location for error messages, such as `faults[0]`.
+ * @param {string[]} [extraKeys] Further keys the caller reads from the object itself.
+ * @returns {FaultSpec}
+ */
+function normalizeFaultSpec(input, label, extraKeys = []) {
+	const isName = typeof input === 'string';
+	if (!isName && !isPlainObject(input)) {
+		throw new Error(`${label} must be a fault name or an object with a "fault" name, got ${JSON.stringify(input)}`);
+	}
+	/** @type {Record<string, unknown>} */
+	const entry = isName ? { fault: input } : /** @type {Record<string, unknown>} */ (input);
+	const name = entry.fault;
+	if (typeof name !== 'string' || !Object.hasOwn(FAULTS, name)) {
+		const where = isName ? label : `${label}.fault`;
+		throw new Error(`${where} must be one of ${FAULT_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
+	}
+
+	const { parameters } = FAULTS[name];
+	/** @type {FaultSpec} */
+	const spec = { fault: name, ...parameters };
+	for (const [key, value] of Object.entries(entry)) {
+		if (key === 'fault' || extraKeys.includes(key)) {
+			continue;
+		}
+		if (!Object.hasOwn(parameters, key)) {
+			const accepted = Object.keys(parameters);
+			throw new Error(`${label}.${key} is not a parameter of fault "${name}", which takes `
+				+ `${accepted.length === 0 ? 'none' : accepted.join(', ')}`);
+		}
+		if (!isNonNegativeInteger(value)) {
+			throw new Error(`${label}.${key} must be a non-negative integer, got ${JSON.stringify(value)}`);
+		}
+		/** @type {Record<string, unknown>} */ (spec)[key] = value;
+	}
+	return spec;
+}
+
+/**
+ * Validates a list of faults to inject and converts it to queue entries. Throws an error that
+ * names the first invalid entry.
+ * @param {unknown} entries
+ * @param {Set<string>} accountIds Seeded account ids, so a mistyped `accountId` fails here.
+ * @returns {InjectedFault[]}
+ */
+function parseInjectedFaults(entries, accountIds) {
+	if (!Array.isArray(entries)) {
+		throw new Error(`faults must be an array, got ${JSON.stringify(entries)}`);
+	}
+	return entries.map((entry, index) => {
+		const label = `faults[${index}]`;
+		const spec = normalizeFaultSpec(entry, label, ['accountId', 'times']);
+		const { accountId, times = 1 } = typeof entry === 'string' ? {} : entry;
+		if (accountId !== undefined && !(isPositiveInteger(accountId) && accountIds.has(String(accountId)))) {
+			throw new Error(`${label}.accountId must be the id of a seeded LinkedIn account, got ${JSON.stringify(accountId)}`);
+		}
+		if (!isPositiveInteger(times)) {
+			throw new Error(`${label}.times must be a positive integer, got ${JSON.stringify(times)}`);
+		}
+		return { spec, accountId: accountId === undefined ? undefined : String(accountId), times };
+	});
+}
+
+/**
+ * Lists the injected faults still waiting, in the form injectFaults accepts.
+ * @param {SandboxState} state
+ * @returns {InjectedFaultSpec[]}
+ */
+function describeInjectedFaults(state) {
+	return state.injectedFaults.map(({ spec, accountId, times }) => ({
+		...spec,
+		...(accountId === undefined ? {} : { accountId: Number(accountId) }),
+		times,
+	}));
+}
+
+/**
+ * Creates a mulberry32 pseudo-random generator, which is small, fast and repeatable for a
+ * given seed. Returns numbers in [0, 1).
+ * @param {number} seed
+ */
+function createRandomGenerator(seed) {
+	let stateValue = seed >>> 0;
+	return () => {
+		stateValue = (stateValue + 0x6d2b79f5) >>> 0;
+		let mixed = stateValue;
+		mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
+		mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
+		return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/**
+ * Takes the fault for one API request, or null for a normal response. The sources, in order:
+ * the account's seeded queue, the injected queue, then the random mix.
+ * @param {SandboxState} state
+ * @param {Record<string, string>} params Route parameters. Only generate-connect-link has
+ *   `accountId`.
+ * @returns {FaultSpec | null}
+ */
+function takeFault(state, params) {
+	const { accountId } = params;
+
+	const seeded = accountId === undefined ? undefined : state.accountFaults.get(accountId);
+	if (seeded !== undefined && seeded.length > 0) {
+		return /** @type {FaultSpec} */ (seeded.shift());
+	}
+
+	const index = state.injectedFaults.findIndex(
+		(entry) => entry.accountId === undefined || entry.accountId === accountId,
+	);
+	if (index !== -1) {
+		const entry = state.injectedFaults[index];
+		entry.times -= 1;
+		if (entry.times === 0) {
+			state.injectedFaults.splice(index, 1);
+		}
+		return entry.spec;
+	}
+
+	const { randomFaults } = state.settings;
+	if (randomFaults !== null && state.nextRandom !== null && state.nextRandom() < randomFaults.rate) {
+		return randomFaults.faults[Math.floor(state.nextRandom() * randomFaults.faults.length)];
+	}
+	return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,7 +644,7 @@ function parseActiveFilter(value) {
 
 /**
  * Copies the fields that the companies list returns, so the nested LinkedIn accounts and
- * their sandbox-only `fail` flag stay out of the response.
+ * their sandbox-only `fail` and `faults` fields stay out of the response.
  * @param {SeedCompany} company
  */
 function toCompanySummary(company) {
@@ -284,6 +747,69 @@ function clearRecordedRequests({ state }) {
 }
 
 /**
+ * @param {RouteContext} context
+ * @returns {JsonResponse}
+ */
+function getStats({ state }) {
+	return { status: 200, body: state.stats };
+}
+
+/**
+ * @param {RouteContext} context
+ * @returns {JsonResponse}
+ */
+function deleteStats({ state }) {
+	resetStats(state);
+	return { status: 204 };
+}
+
+/**
+ * @param {RouteContext} context
+ * @returns {JsonResponse}
+ */
+function listInjectedFaults({ state }) {
+	return { status: 200, body: describeInjectedFaults(state) };
+}
+
+/**
+ * Handles POST /__sandbox/faults: appends a JSON array of faults to the injected queue. An
+ * invalid array is rejected as a whole.
+ * @param {RouteContext} context
+ * @returns {JsonResponse}
+ */
+function addInjectedFaults({ state, body }) {
+	let entries;
+	try {
+		entries = JSON.parse(body);
+	} catch (error) {
+		return validationError(`Request body is not valid JSON: ${/** @type {Error} */ (error).message}`);
+	}
+	try {
+		state.injectedFaults.push(...parseInjectedFaults(entries, state.accountIds));
+	} catch (error) {
+		return validationError(/** @type {Error} */ (error).message);
+	}
+	return { status: 204 };
+}
+
+/**
+ * @param {RouteContext} context
+ * @returns {JsonResponse}
+ */
+function clearInjectedFaults({ state }) {
+	state.injectedFaults.length = 0;
+	return { status: 204 };
+}
+
+/**
+ * @param {RouteContext} context
+ * @returns {JsonResponse}
+ */
+function getSettings({ state }) {
+	return { status: 200, body: state.settings };
+}
+
+/**
  * Routes, tried in order. A request that matches no method and pattern pair gets
  * 404 "Requested resource does not exist" before its key is checked.
  * @type {Route[]}
@@ -315,28 +841,201 @@ const ROUTES = [
 		requiresKey: false,
 		handler: clearRecordedRequests,
 	},
+	{
+		method: 'GET',
+		pattern: /^\/__sandbox\/stats$/,
+		requiresKey: false,
+		handler: getStats,
+	},
+	{
+		method: 'DELETE',
+		pattern: /^\/__sandbox\/stats$/,
+		requiresKey: false,
+		handler: deleteStats,
+	},
+	{
+		method: 'GET',
+		pattern: /^\/__sandbox\/faults$/,
+		requiresKey: false,
+		handler: listInjectedFaults,
+	},
+	{
+		method: 'POST',
+		pattern: /^\/__sandbox\/faults$/,
+		requiresKey: false,
+		handler: addInjectedFaults,
+	},
+	{
+		method: 'DELETE',
+		pattern: /^\/__sandbox\/faults$/,
+		requiresKey: false,
+		handler: clearInjectedFaults,
+	},
+	{
+		method: 'GET',
+		pattern: /^\/__sandbox\/settings$/,
+		requiresKey: false,
+		handler: getSettings,
+	},
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Concurrency and statistics
+
+/** @returns {SandboxStats} */
+function createStats() {
+	return { received: 0, answered: {}, rejectedByConcurrency: 0, faults: {}, maxInProgress: 0, maxQueued: 0 };
+}
+
+/**
+ * Zeroes the counters. The two maxima restart from the current in-progress and queued counts,
+ * so requests still running are not lost from them.
+ * @param {SandboxState} state
+ */
+function resetStats(state) {
+	state.stats = createStats();
+	for (const gate of state.gates.values()) {
+		state.stats.maxInProgress = Math.max(state.stats.maxInProgress, gate.inProgress);
+		state.stats.maxQueued = Math.max(state.stats.maxQueued, gate.waiting.length);
+	}
+}
+
+/**
+ * @param {Record<string, number>} counters
+ * @param {string | number} name
+ */
+function increment(counters, name) {
+	counters[name] = (counters[name] ?? 0) + 1;
+}
+
+/**
+ * @param {SandboxState} state
+ * @param {string} apiKey
+ */
+function getGate(state, apiKey) {
+	let gate = state.gates.get(apiKey);
+	if (gate === undefined) {
+		gate = { inProgress: 0, waiting: [] };
+		state.gates.set(apiKey, gate);
+	}
+	return gate;
+}
+
+/**
+ * @param {SandboxState} state
+ * @param {KeyGate} gate
+ */
+function startInProgress(state, gate) {
+	gate.inProgress += 1;
+	state.stats.maxInProgress = Math.max(state.stats.maxInProgress, gate.inProgress);
+}
+
+/**
+ * Waits until the request may start its service time under the key's concurrency rule.
+ * Resolves true when admitted, and false when rejected at once or after the queue wait ran
+ * out. Rejects with an AbortError when the sandbox closes. Every admitted request must call
+ * releaseSlot.
+ * @param {SandboxState} state
+ * @param {string} apiKey
+ * @returns {Promise<boolean>}
+ */
+function acquireSlot(state, apiKey) {
+	const gate = getGate(state, apiKey);
+	const { concurrency } = state.settings;
+
+	if (!concurrency.enabled || (gate.inProgress === 0 && gate.waiting.length === 0)) {
+		startInProgress(state, gate);
+		return Promise.resolve(true);
+	}
+	if (gate.waiting.length >= concurrency.maxQueued) {
+		return Promise.resolve(false);
+	}
+
+	// NOTE: A queued request keeps its place even when its client disconnects, because the
+	// sandbox only notices that when it writes the response. How Woodpecker handles this is
+	// not documented.
+	return new Promise((resolve, reject) => {
+		const waiter = {
+			admit: () => resolve(true),
+			reject,
+			timer: setTimeout(() => {
+				gate.waiting.splice(gate.waiting.indexOf(waiter), 1);
+				resolve(false);
+			}, concurrency.maxQueueWaitMs),
+		};
+		gate.waiting.push(waiter);
+		state.stats.maxQueued = Math.max(state.stats.maxQueued, gate.waiting.length);
+	});
+}
+
+/**
+ * Ends a request's service time and admits the next queued request of the same key.
+ * @param {SandboxState} state
+ * @param {string} apiKey
+ */
+function releaseSlot(state, apiKey) {
+	const gate = getGate(state, apiKey);
+	gate.inProgress -= 1;
+	const next = gate.waiting.shift();
+	if (next !== undefined) {
+		clearTimeout(next.timer);
+		startInProgress(state, gate);
+		next.admit();
+	}
+}
+
+/**
+ * Rejects every queued request with an AbortError, so no queue timer outlives close().
+ * @param {SandboxState} state
+ */
+function abortQueuedRequests(state) {
+	for (const gate of state.gates.values()) {
+		for (const waiter of gate.waiting.splice(0)) {
+			clearTimeout(waiter.timer);
+			waiter.reject(new DOMException('The sandbox closed.', 'AbortError'));
+		}
+	}
+}
+
+/**
+ * Draws one request's service time in milliseconds.
+ * @param {ServiceTime} serviceTime
+ */
+function drawServiceTime(serviceTime) {
+	if (typeof serviceTime === 'number') {
+		return serviceTime;
+	}
+	return serviceTime.min + Math.random() * (serviceTime.max - serviceTime.min);
+}
+
+/**
+ * Waits `ms` milliseconds, or not at all when `ms` is 0. Rejects with an AbortError when the
+ * sandbox closes.
+ * @param {SandboxState} state
+ * @param {number} ms
+ */
+async function pause(state, ms) {
+	if (ms > 0) {
+		await sleep(ms, undefined, { signal: state.closing.signal });
+	}
+}
 
 // ---------------------------------------------------------------------------------------------
 // Request handling
 
 /**
- * Sends a JSON response, or an empty one when `body` is undefined.
+ * Sends a response. A body gets a Content-Length header, and an undefined body sends none.
  * @param {http.ServerResponse} res
- * @param {JsonResponse} response
+ * @param {HttpResponse} response
  */
-function sendJson(res, { status, body }) {
+function sendResponse(res, { status, headers = {}, body }) {
 	if (body === undefined) {
-		res.writeHead(status);
+		res.writeHead(status, headers);
 		res.end();
 		return;
 	}
-	const text = JSON.stringify(body);
-	res.writeHead(status, {
-		'Content-Type': 'application/json',
-		'Content-Length': Buffer.byteLength(text),
-	});
-	res.end(text);
+	res.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) });
+	res.end(body);
 }
 
 /**
@@ -370,36 +1069,123 @@ function queryToObject(query) {
 }
 
 /**
- * Finds the route for a request, checks the API key if the route needs one, and runs the handler.
- * @param {SandboxState} state
+ * Finds the route for a method and path.
  * @param {string} method
  * @param {string} pathname
- * @param {URLSearchParams} query
- * @param {http.IncomingHttpHeaders} headers
- * @returns {Promise<JsonResponse>}
+ * @returns {{ route: Route, params: Record<string, string> } | undefined}
  */
-async function routeRequest(state, method, pathname, query, headers) {
+function findRoute(method, pathname) {
 	for (const route of ROUTES) {
 		if (route.method !== method) {
 			continue;
 		}
 		const match = route.pattern.exec(pathname);
-		if (match === null) {
-			continue;
+		if (match !== null) {
+			return { route, params: { ...match.groups } };
 		}
-
-		const apiKey = headers['x-api-key'];
-		if (route.requiresKey && !(typeof apiKey === 'string' && state.apiKeys.has(apiKey))) {
-			return unauthorized();
-		}
-		return route.handler({ state, params: { ...match.groups }, query });
 	}
-	return notFound(DETAIL_NO_RESOURCE);
+	return undefined;
 }
 
 /**
- * Records an API request (control requests under /__sandbox/ are not recorded), routes it and
- * sends the response. An exception from a handler becomes the API's 500 response.
+ * Runs a route handler. An exception becomes the API's 500 response.
+ * @param {Route} route
+ * @param {RouteContext} context
+ * @param {string} description Method and path for the error log.
+ * @returns {Promise<JsonResponse>}
+ */
+async function runHandler(route, context, description) {
+	try {
+		return await route.handler(context);
+	} catch (error) {
+		// The path is safe to log: the routes carry ids only, never a key or a token.
+		console.error(`Woodpecker sandbox: ${description} failed with an unexpected error, responding with 500:`, error);
+		return internalError();
+	}
+}
+
+/**
+ * @typedef {object} ApiRequest
+ * @property {string} method
+ * @property {string} pathname
+ * @property {URLSearchParams} query
+ * @property {http.IncomingHttpHeaders} headers
+ * @property {string} body
+ * @property {RecordedRequest} record Updated with the fault that the request gets.
+ */
+
+/**
+ * Decides the outcome of an API request once it has reached the server: route, key check,
+ * concurrency queue, fault or normal handler, and service time.
+ * @param {SandboxState} state
+ * @param {ApiRequest} request
+ * @returns {Promise<Outcome>}
+ */
+async function decideOutcome(state, request) {
+	const found = findRoute(request.method, request.pathname);
+	if (found === undefined) {
+		return toHttpResponse(notFound(DETAIL_NO_RESOURCE));
+	}
+	const { route, params } = found;
+	const apiKey = request.headers['x-api-key'];
+	if (route.requiresKey && !(typeof apiKey === 'string' && state.apiKeys.has(apiKey))) {
+		return toHttpResponse(unauthorized());
+	}
+
+	// Every API route requires a key, so the key names the concurrency gate.
+	const gateKey = typeof apiKey === 'string' ? apiKey : '';
+	if (!(await acquireSlot(state, gateKey))) {
+		state.stats.rejectedByConcurrency += 1;
+		return toHttpResponse(tooManyRequests(state.settings.concurrency.rejectStatus));
+	}
+
+	try {
+		const fault = takeFault(state, params);
+		let extraMs = 0;
+		if (fault !== null) {
+			request.record.fault = fault.fault;
+			increment(state.stats.faults, fault.fault);
+			extraMs = FAULTS[fault.fault].extraServiceMs?.(fault) ?? 0;
+		}
+		await pause(state, drawServiceTime(state.settings.serviceTimeMs) + extraMs);
+
+		const respond = fault === null ? null : FAULTS[fault.fault].respond;
+		if (fault !== null && respond !== null) {
+			return respond(fault, { params, headers: request.headers });
+		}
+		const context = { state, params, query: request.query, body: request.body };
+		return toHttpResponse(await runHandler(route, context, `${request.method} ${request.pathname}`));
+	} finally {
+		releaseSlot(state, gateKey);
+	}
+}
+
+/**
+ * Carries out an outcome and records the status sent.
+ * @param {SandboxState} state
+ * @param {http.IncomingMessage} req
+ * @param {http.ServerResponse} res
+ * @param {RecordedRequest} record
+ * @param {Outcome} outcome
+ */
+function deliver(state, req, res, record, outcome) {
+	if (outcome === 'reset') {
+		req.socket.destroy();
+		return;
+	}
+	if (outcome === 'hang') {
+		// The socket stays open until the client gives up or close() destroys it.
+		return;
+	}
+	record.status = outcome.status;
+	increment(state.stats.answered, outcome.status);
+	sendResponse(res, outcome);
+}
+
+/**
+ * Records an API request (control requests under /__sandbox/ are not recorded), decides its
+ * outcome, and carries it out after the simulated network delay. Control requests get their
+ * response at once, with no delay, queue or fault.
  * @param {SandboxState} state
  * @param {http.IncomingMessage} req
  * @param {http.ServerResponse} res
@@ -415,26 +1201,211 @@ async function handleRequest(state, req, res) {
 
 	try {
 		const body = await readBody(req);
-		if (!pathname.startsWith(CONTROL_PATH_PREFIX)) {
-			state.requests.push({
-				method,
-				path: pathname,
-				query: queryToObject(query),
-				headers: { ...req.headers },
-				body,
-				receivedAt,
-			});
+
+		if (pathname.startsWith(CONTROL_PATH_PREFIX)) {
+			const found = findRoute(method, pathname);
+			const response = found === undefined
+				? notFound(DETAIL_NO_RESOURCE)
+				: await runHandler(found.route, { state, params: found.params, query, body }, `${method} ${pathname}`);
+			sendResponse(res, toHttpResponse(response));
+			return;
 		}
-		sendJson(res, await routeRequest(state, method, pathname, query, req.headers));
+
+		/** @type {RecordedRequest} */
+		const record = {
+			method,
+			path: pathname,
+			query: queryToObject(query),
+			headers: { ...req.headers },
+			body,
+			receivedAt,
+			fault: null,
+			status: null,
+		};
+		state.requests.push(record);
+		state.stats.received += 1;
+
+		// Half of the round trip passes before the request reaches the queue, and the other
+		// half after it has left, so the request is not in progress during the second half.
+		const halfDelayMs = state.settings.networkDelayMs / 2;
+		await pause(state, halfDelayMs);
+		const outcome = await decideOutcome(state, { method, pathname, query, headers: req.headers, body, record });
+		await pause(state, halfDelayMs);
+		deliver(state, req, res, record, outcome);
 	} catch (error) {
-		// The path is safe to log: the routes carry ids only, never a key or a token.
+		if (state.closing.signal.aborted) {
+			// close() cancelled the delays and destroyed the socket, so there is no one to respond to.
+			return;
+		}
 		console.error(`Woodpecker sandbox: ${method} ${pathname} failed with an unexpected error, responding with 500:`, error);
 		if (!res.headersSent) {
-			sendJson(res, internalError());
+			sendResponse(res, toHttpResponse(internalError()));
 		} else {
 			res.destroy();
 		}
 	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+/** @param {unknown} value */
+function isNonNegativeNumber(value) {
+	return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+/**
+ * Throws unless `value` is a plain object whose keys are all in `allowed`.
+ * @param {unknown} value
+ * @param {string} label
+ * @param {string[]} allowed
+ * @returns {asserts value is Record<string, unknown>}
+ */
+function requireObjectWithKeys(value, label, allowed) {
+	if (!isPlainObject(value)) {
+		throw new Error(`${label} must be an object, got ${JSON.stringify(value)}`);
+	}
+	for (const key of Object.keys(/** @type {object} */ (value))) {
+		if (!allowed.includes(key)) {
+			throw new Error(`${label}.${key} is not a known setting. Known settings: ${allowed.join(', ')}`);
+		}
+	}
+}
+
+/**
+ * Validates a partial concurrency setting and returns only the fields it sets.
+ * @param {unknown} value
+ * @param {string} label
+ * @returns {Partial<ConcurrencySettings>}
+ */
+function normalizeConcurrency(value, label) {
+	requireObjectWithKeys(value, label, Object.keys(DEFAULT_CONCURRENCY));
+	/** @type {Partial<ConcurrencySettings>} */
+	const result = {};
+	if (value.enabled !== undefined) {
+		if (typeof value.enabled !== 'boolean') {
+			throw new Error(`${label}.enabled must be true or false, got ${JSON.stringify(value.enabled)}`);
+		}
+		result.enabled = value.enabled;
+	}
+	for (const field of /** @type {const} */ (['maxQueued', 'maxQueueWaitMs'])) {
+		if (value[field] !== undefined) {
+			if (!isNonNegativeInteger(value[field])) {
+				throw new Error(`${label}.${field} must be a non-negative integer, got ${JSON.stringify(value[field])}`);
+			}
+			result[field] = /** @type {number} */ (value[field]);
+		}
+	}
+	if (value.rejectStatus !== undefined) {
+		const status = value.rejectStatus;
+		if (!Number.isInteger(status) || /** @type {number} */ (status) < 400 || /** @type {number} */ (status) > 599) {
+			throw new Error(`${label}.rejectStatus must be an HTTP error status from 400 to 599, got ${JSON.stringify(status)}`);
+		}
+		result.rejectStatus = /** @type {number} */ (status);
+	}
+	return result;
+}
+
+/**
+ * @param {unknown} value
+ * @param {string} label
+ * @returns {ServiceTime}
+ */
+function normalizeServiceTime(value, label) {
+	if (typeof value === 'number') {
+		if (!isNonNegativeNumber(value)) {
+			throw new Error(`${label} must be a non-negative number of milliseconds, got ${JSON.stringify(value)}`);
+		}
+		return value;
+	}
+	requireObjectWithKeys(value, label, ['min', 'max']);
+	const { min, max } = value;
+	if (!isNonNegativeNumber(min) || !isNonNegativeNumber(max) || /** @type {number} */ (min) > /** @type {number} */ (max)) {
+		throw new Error(`${label} must be a number or { min, max } with 0 <= min <= max, got ${JSON.stringify(value)}`);
+	}
+	return { min: /** @type {number} */ (min), max: /** @type {number} */ (max) };
+}
+
+/**
+ * @param {unknown} value
+ * @param {string} label
+ * @returns {RandomFaultSettings | null}
+ */
+function normalizeRandomFaults(value, label) {
+	if (value === null) {
+		return null;
+	}
+	requireObjectWithKeys(value, label, ['rate', 'faults', 'seed']);
+	const { rate, faults, seed = DEFAULT_RANDOM_SEED } = value;
+	if (!isNonNegativeNumber(rate) || /** @type {number} */ (rate) > 1) {
+		throw new Error(`${label}.rate must be a number from 0 to 1, got ${JSON.stringify(rate)}`);
+	}
+	if (!Array.isArray(faults) || faults.length === 0) {
+		throw new Error(`${label}.faults must be a non-empty array of faults, got ${JSON.stringify(faults)}`);
+	}
+	if (!isNonNegativeInteger(seed) || /** @type {number} */ (seed) > 0xffffffff) {
+		throw new Error(`${label}.seed must be an integer from 0 to 4294967295, got ${JSON.stringify(seed)}`);
+	}
+	return {
+		rate: /** @type {number} */ (rate),
+		faults: faults.map((fault, index) => normalizeFaultSpec(fault, `${label}.faults[${index}]`)),
+		seed: /** @type {number} */ (seed),
+	};
+}
+
+/**
+ * Validates behaviour settings and returns only those that are set. Error messages name the
+ * setting with `prefix` in front, such as `settings.` for a seed.
+ * @param {Record<string, unknown>} input
+ * @param {string} prefix
+ * @returns {Partial<Omit<SandboxSettings, 'concurrency'>> & { concurrency?: Partial<ConcurrencySettings> }}
+ */
+function normalizeSettings(input, prefix) {
+	/** @type {Partial<Omit<SandboxSettings, 'concurrency'>> & { concurrency?: Partial<ConcurrencySettings> }} */
+	const result = {};
+	if (input.concurrency !== undefined) {
+		result.concurrency = normalizeConcurrency(input.concurrency, `${prefix}concurrency`);
+	}
+	if (input.serviceTimeMs !== undefined) {
+		result.serviceTimeMs = normalizeServiceTime(input.serviceTimeMs, `${prefix}serviceTimeMs`);
+	}
+	if (input.networkDelayMs !== undefined) {
+		if (!isNonNegativeNumber(input.networkDelayMs)) {
+			throw new Error(`${prefix}networkDelayMs must be a non-negative number of milliseconds, `
+				+ `got ${JSON.stringify(input.networkDelayMs)}`);
+		}
+		result.networkDelayMs = /** @type {number} */ (input.networkDelayMs);
+	}
+	if (input.randomFaults !== undefined) {
+		result.randomFaults = normalizeRandomFaults(input.randomFaults, `${prefix}randomFaults`);
+	}
+	return result;
+}
+
+/** Names of the settings that a seed's `settings` object may contain. */
+const SETTING_NAMES = ['concurrency', 'serviceTimeMs', 'networkDelayMs', 'randomFaults'];
+
+/**
+ * Combines defaults, a seed's settings and startSandbox options, in rising precedence.
+ * `concurrency` is merged field by field, and the other settings replace each other whole.
+ * @param {SettingsInput | undefined} seedSettings Already validated by loadSeed.
+ * @param {SettingsInput} options
+ * @returns {SandboxSettings}
+ */
+function resolveSettings(seedSettings, options) {
+	const fromSeed = normalizeSettings(/** @type {Record<string, unknown>} */ (seedSettings ?? {}), 'settings.');
+	let fromOptions;
+	try {
+		fromOptions = normalizeSettings(/** @type {Record<string, unknown>} */ (options), '');
+	} catch (error) {
+		throw new Error(`Invalid sandbox option: ${/** @type {Error} */ (error).message}`);
+	}
+	return {
+		concurrency: { ...DEFAULT_CONCURRENCY, ...fromSeed.concurrency, ...fromOptions.concurrency },
+		serviceTimeMs: fromOptions.serviceTimeMs ?? fromSeed.serviceTimeMs ?? 0,
+		networkDelayMs: fromOptions.networkDelayMs ?? fromSeed.networkDelayMs ?? 0,
+		randomFaults: fromOptions.randomFaults !== undefined ? fromOptions.randomFaults : (fromSeed.randomFaults ?? null),
+	};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -450,6 +1421,19 @@ async function handleRequest(state, req, res) {
 function requireSeed(condition, source, message) {
 	if (!condition) {
 		throw new Error(`Invalid seed (${source}): ${message}`);
+	}
+}
+
+/**
+ * Runs a validator that throws a plain message and rethrows its error as a seed error.
+ * @param {() => unknown} validate
+ * @param {string} source
+ */
+function checkSeedPart(validate, source) {
+	try {
+		validate();
+	} catch (error) {
+		requireSeed(false, source, /** @type {Error} */ (error).message);
 	}
 }
 
@@ -483,6 +1467,13 @@ function validateSeedAccount(account, where, accountIds, source) {
 	accountIds.add(account.id);
 	requireSeed(account.fail === undefined || typeof account.fail === 'boolean', source,
 		`${where}.fail must be true or false when present, got ${JSON.stringify(account.fail)}`);
+	if (account.faults !== undefined) {
+		requireSeed(Array.isArray(account.faults), source,
+			`${where}.faults must be an array of faults when present, got ${JSON.stringify(account.faults)}`);
+		account.faults.forEach((/** @type {unknown} */ fault, /** @type {number} */ index) => {
+			checkSeedPart(() => normalizeFaultSpec(fault, `${where}.faults[${index}]`), source);
+		});
+	}
 }
 
 /**
@@ -539,6 +1530,13 @@ function validateSeed(seed, source) {
 	seed.companies.forEach((/** @type {unknown} */ company, /** @type {number} */ index) => {
 		validateSeedCompany(company, `companies[${index}]`, companyIds, accountIds, source);
 	});
+
+	if (seed.settings !== undefined) {
+		checkSeedPart(() => {
+			requireObjectWithKeys(seed.settings, 'settings', SETTING_NAMES);
+			normalizeSettings(seed.settings, 'settings.');
+		}, source);
+	}
 	return seed;
 }
 
@@ -568,6 +1566,25 @@ function loadSeed(seedOrPath = DEFAULT_SEED_PATH) {
 	return validateSeed(seed, seedOrPath);
 }
 
+/**
+ * Builds the seeded fault queues by account id. The seed's own arrays stay unchanged.
+ * @param {SeedCompany[]} companies
+ * @returns {Map<string, FaultSpec[]>}
+ */
+function collectAccountFaults(companies) {
+	/** @type {Map<string, FaultSpec[]>} */
+	const queues = new Map();
+	for (const company of companies) {
+		for (const account of company.linkedin_accounts ?? []) {
+			if (account.faults !== undefined && account.faults.length > 0) {
+				const where = `account ${account.id}`;
+				queues.set(String(account.id), account.faults.map((fault, index) => normalizeFaultSpec(fault, `${where} faults[${index}]`)));
+			}
+		}
+	}
+	return queues;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Server
 
@@ -576,6 +1593,14 @@ function loadSeed(seedOrPath = DEFAULT_SEED_PATH) {
  * @property {Seed | string} [seed] Seed object or JSON file path. Defaults to seed.json next to this file.
  * @property {number} [port] TCP port on 127.0.0.1. Defaults to 0, which lets the OS pick a free port.
  * @property {number} [companiesPageSize] Companies per page of the list endpoint. Defaults to 50.
+ * @property {Partial<ConcurrencySettings>} [concurrency] Woodpecker's per-key concurrency rule,
+ *   off by default. Defaults: `{ enabled: false, maxQueued: 6, maxQueueWaitMs: 15000,
+ *   rejectStatus: 429 }`.
+ * @property {ServiceTime} [serviceTimeMs] How long an admitted request stays in progress
+ *   before its response. Defaults to 0.
+ * @property {number} [networkDelayMs] Simulated round trip in milliseconds. Half passes before
+ *   a request reaches the queue and half after it leaves. Defaults to 0.
+ * @property {RandomFaultInput | null} [randomFaults] Seeded random faults. Off by default.
  */
 
 /**
@@ -586,8 +1611,16 @@ function loadSeed(seedOrPath = DEFAULT_SEED_PATH) {
  * @property {RecordedRequest[]} requests Recorded API requests, oldest first. The array is
  *   emptied in place by clearRequests, so a held reference stays current.
  * @property {() => void} clearRequests
- * @property {() => Promise<void>} close Stops the server and drops open connections. Calling it
- *   again returns the same promise.
+ * @property {SandboxStats} stats A snapshot of the counters, taken on each read.
+ * @property {() => void} resetStats
+ * @property {SandboxSettings} settings A copy of the effective settings.
+ * @property {(faults: InjectedFaultInput[]) => void} injectFaults Appends faults to the
+ *   injected queue. Throws an error naming the first invalid entry, and then adds none.
+ * @property {() => void} clearFaults Empties the injected queue. Seeded account faults stay.
+ * @property {() => InjectedFaultSpec[]} pendingFaults Injected faults not yet taken, with
+ *   `times` set to the requests left.
+ * @property {() => Promise<void>} close Stops the server, cancels queued and delayed requests
+ *   and drops open connections, including hung ones. Calling it again returns the same promise.
  */
 
 /**
@@ -600,6 +1633,7 @@ async function startSandbox(options = {}) {
 		seed = DEFAULT_SEED_PATH,
 		port = 0,
 		companiesPageSize = DEFAULT_COMPANIES_PAGE_SIZE,
+		...settingsInput
 	} = options;
 	if (!Number.isInteger(port) || port < 0 || port > 65535) {
 		throw new Error(`Invalid port ${JSON.stringify(port)}: expected an integer from 0 to 65535.`);
@@ -608,13 +1642,29 @@ async function startSandbox(options = {}) {
 		throw new Error(`Invalid companiesPageSize ${JSON.stringify(companiesPageSize)}: expected a positive integer.`);
 	}
 
+	for (const name of Object.keys(settingsInput)) {
+		if (!SETTING_NAMES.includes(name)) {
+			throw new Error(`Invalid sandbox option ${JSON.stringify(name)}: expected one of seed, port, `
+				+ `companiesPageSize, ${SETTING_NAMES.join(', ')}.`);
+		}
+	}
+
 	const validSeed = loadSeed(seed);
+	const settings = resolveSettings(validSeed.settings, settingsInput);
 	/** @type {SandboxState} */
 	const state = {
 		apiKeys: new Set(validSeed.apiKeys),
 		companies: validSeed.companies,
 		companiesPageSize,
 		requests: [],
+		settings,
+		accountFaults: collectAccountFaults(validSeed.companies),
+		accountIds: new Set(validSeed.companies.flatMap((company) => (company.linkedin_accounts ?? []).map((account) => String(account.id)))),
+		injectedFaults: [],
+		nextRandom: settings.randomFaults === null ? null : createRandomGenerator(settings.randomFaults.seed),
+		gates: new Map(),
+		stats: createStats(),
+		closing: new AbortController(),
 	};
 
 	const server = http.createServer((req, res) => {
@@ -640,10 +1690,35 @@ async function startSandbox(options = {}) {
 		clearRequests() {
 			state.requests.length = 0;
 		},
+		get stats() {
+			return structuredClone(state.stats);
+		},
+		resetStats() {
+			resetStats(state);
+		},
+		get settings() {
+			return structuredClone(state.settings);
+		},
+		injectFaults(faults) {
+			try {
+				state.injectedFaults.push(...parseInjectedFaults(faults, state.accountIds));
+			} catch (error) {
+				throw new Error(`Invalid fault injection: ${/** @type {Error} */ (error).message}`);
+			}
+		},
+		clearFaults() {
+			state.injectedFaults.length = 0;
+		},
+		pendingFaults() {
+			return describeInjectedFaults(state);
+		},
 		close() {
 			closing ??= new Promise((resolve, reject) => {
+				state.closing.abort();
+				abortQueuedRequests(state);
 				server.close((error) => (error ? reject(error) : resolve()));
 				// fetch keeps connections alive, and close() alone would wait for them to end.
+				// This also destroys the sockets of hung and delayed requests.
 				server.closeAllConnections();
 			});
 			return closing;
@@ -654,17 +1729,33 @@ async function startSandbox(options = {}) {
 // ---------------------------------------------------------------------------------------------
 // Command line
 
-const USAGE = `Usage: node test/sandbox/server.js [--port N] [--seed FILE] [--url-file FILE]
+const USAGE = `Usage: node test/sandbox/server.js [options]
 
 Starts the Woodpecker sandbox on 127.0.0.1 and prints one line, {"url":"http://127.0.0.1:PORT"},
-once it listens. Stops on SIGTERM or SIGINT.
+once it listens. Stops on SIGTERM or SIGINT. Flags override the seed file's "settings".
 
 Options:
-  --port N         TCP port, 0 to 65535. Default 0 lets the OS pick a free port.
-  --seed FILE      JSON seed file with API keys, companies and LinkedIn accounts.
-                   Default: seed.json next to server.js.
-  --url-file FILE  Also write the URL to FILE. The file is removed on shutdown.
-  --help           Print this help and exit.`;
+  --port N                 TCP port, 0 to 65535. Default 0 lets the OS pick a free port.
+  --seed FILE              JSON seed file with API keys, companies, LinkedIn accounts and
+                           optional settings. Default: seed.json next to server.js.
+  --url-file FILE          Also write the URL to FILE. The file is removed on shutdown.
+  --concurrency            Apply Woodpecker's per-key rule: one request in progress, the next
+                           ones queued, any beyond the queue rejected.
+  --max-queued N           Requests per key that may wait in the queue. Default 6.
+  --max-queue-wait-ms N    Milliseconds a queued request waits before it is rejected.
+                           Default 15000.
+  --reject-status N        HTTP status of a rejection, 400 to 599. Default 429.
+  --service-time-ms N|N-M  Milliseconds a request stays in progress, fixed or uniformly
+                           random from N to M. Default 0.
+  --network-delay-ms N     Simulated round trip in milliseconds, half before the request
+                           reaches the queue and half after it leaves. Default 0.
+  --random-faults A,B,...  Fault names to pick from at random, for example 429,503,reset.
+  --random-fault-rate R    Probability from 0 to 1 that a request gets a random fault.
+                           Required with --random-faults.
+  --random-seed N          Seed of the random fault generator, 0 to 4294967295. Default 1.
+  --help                   Print this help and exit.
+
+Fault names: ${FAULT_NAMES.join(', ')}.`;
 
 /**
  * @typedef {object} CliOptions
@@ -672,7 +1763,112 @@ Options:
  * @property {number} port
  * @property {string | undefined} seedPath
  * @property {string | undefined} urlFile
+ * @property {SettingsInput} settings Only the settings given as flags.
  */
+
+/**
+ * Parses a flag value that must be a decimal integer from `min` to `max`.
+ * @param {string} flag
+ * @param {string} value
+ * @param {number} [min]
+ * @param {number} [max]
+ */
+function parseCliInteger(flag, value, min = 0, max = Number.MAX_SAFE_INTEGER) {
+	const number = Number(value);
+	if (!/^[0-9]+$/.test(value) || number < min || number > max) {
+		throw new Error(`Invalid ${flag} value ${JSON.stringify(value)}: expected an integer from ${min} to ${max}.`);
+	}
+	return number;
+}
+
+/**
+ * Parses `--service-time-ms`: a number of milliseconds, or a range `N-M` with N <= M.
+ * @param {string} value
+ * @returns {ServiceTime}
+ */
+function parseCliServiceTime(value) {
+	const range = /^([0-9]+)-([0-9]+)$/.exec(value);
+	if (range === null) {
+		return parseCliInteger('--service-time-ms', value);
+	}
+	const min = Number(range[1]);
+	const max = Number(range[2]);
+	if (min > max || !Number.isSafeInteger(max)) {
+		throw new Error(`Invalid --service-time-ms value ${JSON.stringify(value)}: expected N or N-M with N <= M.`);
+	}
+	return { min, max };
+}
+
+/**
+ * Parses `--random-faults`: comma-separated fault names.
+ * @param {string} value
+ */
+function parseCliFaultNames(value) {
+	const names = value.split(',');
+	for (const name of names) {
+		if (!FAULT_NAMES.includes(name)) {
+			throw new Error(`Invalid --random-faults value ${JSON.stringify(value)}: ${JSON.stringify(name)} is not a fault name. `
+				+ `Fault names: ${FAULT_NAMES.join(', ')}.`);
+		}
+	}
+	return names;
+}
+
+/**
+ * Converts the behaviour flags to settings. Each check names its flag, so startSandbox finds
+ * nothing left to reject.
+ * @param {Record<string, string | boolean | undefined>} values
+ * @returns {SettingsInput}
+ */
+function parseCliSettings(values) {
+	/** @type {Partial<ConcurrencySettings>} */
+	const concurrency = {};
+	if (values.concurrency === true) {
+		concurrency.enabled = true;
+	}
+	if (typeof values['max-queued'] === 'string') {
+		concurrency.maxQueued = parseCliInteger('--max-queued', values['max-queued']);
+	}
+	if (typeof values['max-queue-wait-ms'] === 'string') {
+		concurrency.maxQueueWaitMs = parseCliInteger('--max-queue-wait-ms', values['max-queue-wait-ms']);
+	}
+	if (typeof values['reject-status'] === 'string') {
+		concurrency.rejectStatus = parseCliInteger('--reject-status', values['reject-status'], 400, 599);
+	}
+
+	/** @type {SettingsInput} */
+	const settings = {};
+	if (Object.keys(concurrency).length > 0) {
+		settings.concurrency = concurrency;
+	}
+
+	if (typeof values['service-time-ms'] === 'string') {
+		settings.serviceTimeMs = parseCliServiceTime(values['service-time-ms']);
+	}
+	if (typeof values['network-delay-ms'] === 'string') {
+		settings.networkDelayMs = parseCliInteger('--network-delay-ms', values['network-delay-ms']);
+	}
+
+	const rate = values['random-fault-rate'];
+	const faults = values['random-faults'];
+	const seed = values['random-seed'];
+	if (rate !== undefined || faults !== undefined || seed !== undefined) {
+		if (typeof rate !== 'string' || typeof faults !== 'string') {
+			throw new Error('Missing --random-faults or --random-fault-rate: random faults need both.');
+		}
+		const rateNumber = Number(rate);
+		if (!/^[0-9]*\.?[0-9]+$/.test(rate) || rateNumber > 1) {
+			throw new Error(`Invalid --random-fault-rate value ${JSON.stringify(rate)}: expected a number from 0 to 1.`);
+		}
+		settings.randomFaults = {
+			rate: rateNumber,
+			faults: parseCliFaultNames(faults),
+			...(typeof seed === 'string' ? { seed: parseCliInteger('--random-seed', seed, 0, 0xffffffff) } : {}),
+		};
+	}
+
+	return settings;
+}
 
 /**
  * Parses command-line arguments and throws an error that names the invalid argument.
@@ -686,6 +1882,15 @@ function parseCliArguments(args) {
 			port: { type: 'string' },
 			seed: { type: 'string' },
 			'url-file': { type: 'string' },
+			concurrency: { type: 'boolean' },
+			'max-queued': { type: 'string' },
+			'max-queue-wait-ms': { type: 'string' },
+			'reject-status': { type: 'string' },
+			'service-time-ms': { type: 'string' },
+			'network-delay-ms': { type: 'string' },
+			'random-faults': { type: 'string' },
+			'random-fault-rate': { type: 'string' },
+			'random-seed': { type: 'string' },
 			help: { type: 'boolean', short: 'h' },
 		},
 		strict: true,
@@ -711,6 +1916,7 @@ function parseCliArguments(args) {
 		port,
 		seedPath: values.seed,
 		urlFile: values['url-file'],
+		settings: parseCliSettings(values),
 	};
 }
 
@@ -756,7 +1962,7 @@ async function runCli(args) {
 
 	let sandbox;
 	try {
-		sandbox = await startSandbox({ seed, port: options.port });
+		sandbox = await startSandbox({ seed, port: options.port, ...options.settings });
 	} catch (error) {
 		process.stderr.write(
 			`Woodpecker sandbox: failed to listen on ${HOST}:${options.port}: ${/** @type {Error} */ (error).message}. `
@@ -807,4 +2013,4 @@ if (require.main === module) {
 	void runCli(process.argv.slice(2));
 }
 
-module.exports = { startSandbox, loadSeed, formatTimestamp };
+module.exports = { startSandbox, loadSeed, formatTimestamp, FAULT_NAMES };

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 
-import { loadSeed, startSandbox } from './server';
+import { FAULT_NAMES, loadSeed, startSandbox } from './server';
 
 const SERVER_SCRIPT = join(__dirname, '..', 'sandbox', 'server.js');
 const API_KEY = 'sandbox-agency-key';
@@ -46,7 +46,9 @@ type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 interface ApiResponse {
 	status: number;
 	contentType: string | null;
+	headers: Headers;
 	text: string;
+	/** Parsed body of a non-empty application/json response, else undefined. */
 	body: any;
 }
 
@@ -68,11 +70,13 @@ async function call(
 	}
 	const response = await fetch(sandbox.url + path, { method, headers, body });
 	const text = await response.text();
+	const contentType = response.headers.get('content-type');
 	return {
 		status: response.status,
-		contentType: response.headers.get('content-type'),
+		contentType,
+		headers: response.headers,
 		text,
-		body: text === '' ? undefined : JSON.parse(text),
+		body: text !== '' && contentType === 'application/json' ? JSON.parse(text) : undefined,
 	};
 }
 
@@ -250,6 +254,7 @@ describe('sandbox API', () => {
 
 		for (const response of responses) {
 			expect(response.text).not.toContain('fail');
+			expect(response.text).not.toContain('faults');
 			expect(response.text).not.toContain('linkedin_accounts');
 		}
 	});
@@ -481,8 +486,21 @@ describe('sandbox options', () => {
 		['negative port', { port: -1 }, 'Invalid port -1'],
 		['port above 65535', { port: 70000 }, 'Invalid port 70000'],
 		['zero page size', { companiesPageSize: 0 }, 'Invalid companiesPageSize 0'],
+		['unknown option', { concurency: { enabled: true } }, 'Invalid sandbox option "concurency"'],
+		['unknown concurrency field', { concurrency: { maxQueue: 1 } }, 'concurrency.maxQueue is not a known setting'],
+		['non-boolean enabled', { concurrency: { enabled: 'yes' } }, 'concurrency.enabled must be true or false'],
+		['negative maxQueued', { concurrency: { maxQueued: -1 } }, 'concurrency.maxQueued must be a non-negative integer, got -1'],
+		['fractional wait', { concurrency: { maxQueueWaitMs: 1.5 } }, 'concurrency.maxQueueWaitMs must be a non-negative integer'],
+		['success reject status', { concurrency: { rejectStatus: 200 } }, 'concurrency.rejectStatus must be an HTTP error status from 400 to 599, got 200'],
+		['negative service time', { serviceTimeMs: -1 }, 'serviceTimeMs must be a non-negative number'],
+		['inverted service range', { serviceTimeMs: { min: 5, max: 1 } }, 'serviceTimeMs must be a number or { min, max } with 0 <= min <= max'],
+		['negative network delay', { networkDelayMs: -5 }, 'networkDelayMs must be a non-negative number'],
+		['rate above 1', { randomFaults: { rate: 1.5, faults: ['503'] } }, 'randomFaults.rate must be a number from 0 to 1, got 1.5'],
+		['empty random faults', { randomFaults: { rate: 0.5, faults: [] } }, 'randomFaults.faults must be a non-empty array'],
+		['unknown random fault', { randomFaults: { rate: 0.5, faults: ['418'] } }, 'randomFaults.faults[0] must be one of 429, 500'],
+		['bad random seed', { randomFaults: { rate: 0.5, faults: ['503'], seed: -1 } }, 'randomFaults.seed must be an integer from 0 to 4294967295'],
 	])('rejects invalid %s', async (_case, options, message) => {
-		await expect(startSandbox(options)).rejects.toThrow(message);
+		await expect(startSandbox(options as any)).rejects.toThrow(message);
 	});
 });
 
@@ -493,8 +511,10 @@ describe('sandbox seed', () => {
 		expect(seed.apiKeys).toEqual([API_KEY]);
 		expect(seed.companies.map((company) => company.id)).toEqual([123, 124, 125]);
 		const accounts = seed.companies[0].linkedin_accounts ?? [];
-		expect(accounts.map((account) => account.id)).toEqual([456, 457, 458]);
-		expect(accounts.map((account) => account.fail === true)).toEqual([false, false, true]);
+		expect(accounts.map((account) => account.id)).toEqual([456, 457, 458, 459]);
+		expect(accounts.map((account) => account.fail === true)).toEqual([false, false, true, false]);
+		expect(accounts.map((account) => account.faults)).toEqual([undefined, undefined, undefined, ['503', 'reset']]);
+		expect(seed.settings).toBeUndefined();
 	});
 
 	test.each([
@@ -511,12 +531,892 @@ describe('sandbox seed', () => {
 		}, 'companies[1].linkedin_accounts[0].id 1 is used more than once'],
 		['empty api key', { apiKeys: [''], companies: [] }, 'apiKeys[0] must be a non-empty string'],
 		['missing companies', { apiKeys: [] }, 'companies must be an array'],
+		['unknown account fault', {
+			apiKeys: [],
+			companies: [{ ...NORTHWIND, linkedin_accounts: [{ id: 1, faults: ['503', 'teapot'] }] }],
+		}, 'companies[0].linkedin_accounts[0].faults[1] must be one of'],
+		['non-array account faults', {
+			apiKeys: [],
+			companies: [{ ...NORTHWIND, linkedin_accounts: [{ id: 1, faults: '503' }] }],
+		}, 'companies[0].linkedin_accounts[0].faults must be an array of faults'],
+		['fault parameter of other fault', {
+			apiKeys: [],
+			companies: [{ ...NORTHWIND, linkedin_accounts: [{ id: 1, faults: [{ fault: '503', delayMs: 5 }] }] }],
+		}, 'companies[0].linkedin_accounts[0].faults[0].delayMs is not a parameter of fault "503"'],
+		['unknown setting', { apiKeys: [], companies: [], settings: { concurrencyEnabled: true } }, 'settings.concurrencyEnabled is not a known setting'],
+		['invalid setting', { apiKeys: [], companies: [], settings: { concurrency: { enabled: 'yes' } } }, 'Invalid seed (object): settings.concurrency.enabled must be true or false'],
 	])('rejects %s', (_case, seed, message) => {
 		expect(() => loadSeed(seed as any)).toThrow(message);
 	});
 
 	test('rejects missing seed file', () => {
 		expect(() => loadSeed(join(tmpdir(), 'no-such-sandbox-seed.json'))).toThrow('Failed to read seed file');
+	});
+});
+
+const SECOND_KEY = 'second-agency-key';
+const TOO_MANY_REQUESTS_BODY = {
+	type: 'TOO_MANY_REQUESTS',
+	code: 'TOO_MANY_REQUESTS',
+	message: 'Too many requests in progress for this API key.',
+	request_id: expect.stringMatching(UUID),
+};
+const INTERNAL_ERROR_BODY = {
+	type: 'INTERNAL_ERROR',
+	code: 'INTERNAL_SERVER_ERROR',
+	message: 'An unexpected error occurred on the server.',
+	request_id: expect.stringMatching(UUID),
+};
+const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/** Returns the default seed with a second API key, to check that one key's queue leaves the other alone. */
+function twoKeySeed() {
+	return { ...loadSeed(), apiKeys: [API_KEY, SECOND_KEY] };
+}
+
+interface TimedResult {
+	response: ApiResponse;
+	/** Position in which the response arrived, from 1. */
+	order: number;
+	elapsedMs: number;
+}
+
+interface PlannedRequest {
+	method?: string;
+	path: string;
+	apiKey?: string | null;
+}
+
+/** Sends all requests at once and notes in which order and after how long each response arrived. */
+async function sendAtOnce(sandbox: Sandbox, requests: PlannedRequest[]): Promise<TimedResult[]> {
+	const started = performance.now();
+	let arrived = 0;
+	return Promise.all(requests.map(async ({ method = 'POST', path, apiKey = API_KEY }) => {
+		const response = await call(sandbox, method, path, apiKey);
+		arrived += 1;
+		return { response, order: arrived, elapsedMs: performance.now() - started };
+	}));
+}
+
+function repeat(count: number, request: PlannedRequest): PlannedRequest[] {
+	return Array.from({ length: count }, () => request);
+}
+
+/** Polls until `condition` holds, and fails after a generous 5 seconds. */
+async function waitFor(condition: () => boolean, description: string): Promise<void> {
+	const deadline = Date.now() + 5000;
+	while (!condition()) {
+		if (Date.now() > deadline) {
+			throw new Error(`Timed out waiting for ${description}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+function withStatus(results: TimedResult[], status: number): TimedResult[] {
+	return results.filter((result) => result.response.status === status);
+}
+
+/** Checks that every result in `earlier` arrived before every result in `later`. */
+function expectArrivedBefore(earlier: TimedResult[], later: TimedResult[]): void {
+	expect(Math.max(...earlier.map((result) => result.order))).toBeLessThan(Math.min(...later.map((result) => result.order)));
+}
+
+function expectTooManyRequests(response: ApiResponse, status = 429): void {
+	expect(response.status).toBe(status);
+	expect(response.contentType).toBe('application/json');
+	expect(response.body).toEqual(TOO_MANY_REQUESTS_BODY);
+	expect(response.headers.get('retry-after')).toBeNull();
+}
+
+function expectConnectLink(response: ApiResponse, accountId: number): void {
+	expect(response.status).toBe(201);
+	expect(response.body.account_id).toBe(accountId);
+	expect(response.body.connect_account_link).toMatch(CONNECT_LINK);
+}
+
+describe('sandbox concurrency rule', () => {
+	let sandbox: Sandbox | undefined;
+
+	afterEach(async () => {
+		await sandbox?.close();
+		sandbox = undefined;
+	});
+
+	test('queue admits one plus six', async () => {
+		sandbox = await startSandbox({ concurrency: { enabled: true }, serviceTimeMs: 100 });
+		// The first admitted request stays in progress for over a second, so all ten requests
+		// reach the sandbox while it runs, even on a loaded machine.
+		sandbox.injectFaults([{ fault: 'slow', delayMs: 1000 }]);
+
+		const results = await sendAtOnce(sandbox, repeat(10, { path: connectLinkPath(123, 456) }));
+
+		const admitted = withStatus(results, 201);
+		const rejected = withStatus(results, 429);
+		expect(admitted).toHaveLength(7);
+		expect(rejected).toHaveLength(3);
+		for (const { response } of admitted) {
+			expectConnectLink(response, 456);
+		}
+		for (const { response } of rejected) {
+			expectTooManyRequests(response);
+		}
+		expectArrivedBefore(rejected, admitted);
+		expect(sandbox.stats).toEqual({
+			received: 10,
+			answered: { 201: 7, 429: 3 },
+			rejectedByConcurrency: 3,
+			faults: { slow: 1 },
+			maxInProgress: 1,
+			maxQueued: 6,
+		});
+	});
+
+	test('other key is not affected', async () => {
+		sandbox = await startSandbox({ seed: twoKeySeed(), concurrency: { enabled: true }, serviceTimeMs: 100 });
+		sandbox.injectFaults([{ fault: 'slow', accountId: 456, delayMs: 1000 }]);
+
+		const results = await sendAtOnce(sandbox, [
+			...repeat(8, { path: connectLinkPath(123, 456) }),
+			{ path: connectLinkPath(123, 457), apiKey: SECOND_KEY },
+		]);
+
+		const firstKey = results.slice(0, 8);
+		const secondKey = results[8];
+		expectConnectLink(secondKey.response, 457);
+		expect(withStatus(firstKey, 201)).toHaveLength(7);
+		expect(withStatus(firstKey, 429)).toHaveLength(1);
+		expectArrivedBefore([secondKey], withStatus(firstKey, 201));
+		expect(sandbox.stats.maxInProgress).toBe(1);
+		expect(sandbox.stats.maxQueued).toBe(6);
+		expect(sandbox.stats.rejectedByConcurrency).toBe(1);
+	});
+
+	test('queued request times out', async () => {
+		sandbox = await startSandbox({ concurrency: { enabled: true, maxQueueWaitMs: 200 }, serviceTimeMs: 1500 });
+
+		const results = await sendAtOnce(sandbox, repeat(3, { path: connectLinkPath(123, 456) }));
+
+		const admitted = withStatus(results, 201);
+		const timedOut = withStatus(results, 429);
+		expect(admitted).toHaveLength(1);
+		expect(timedOut).toHaveLength(2);
+		for (const result of timedOut) {
+			expectTooManyRequests(result.response);
+			// A rejection after the 200 ms queue wait takes at least that long. The lower bound
+			// leaves room for timer and clock rounding.
+			expect(result.elapsedMs).toBeGreaterThanOrEqual(150);
+		}
+		expectArrivedBefore(timedOut, admitted);
+		expect(sandbox.stats.maxQueued).toBe(2);
+		expect(sandbox.stats.rejectedByConcurrency).toBe(2);
+	});
+
+	test('reject status is configurable', async () => {
+		sandbox = await startSandbox({ concurrency: { enabled: true, maxQueued: 0, rejectStatus: 503 }, serviceTimeMs: 1000 });
+
+		const results = await sendAtOnce(sandbox, repeat(2, { path: connectLinkPath(123, 456) }));
+
+		expect(withStatus(results, 201)).toHaveLength(1);
+		const rejected = withStatus(results, 503);
+		expect(rejected).toHaveLength(1);
+		expectTooManyRequests(rejected[0].response, 503);
+		expect(sandbox.stats.answered).toEqual({ 201: 1, 503: 1 });
+	});
+
+	test('401 and control requests skip the queue', async () => {
+		sandbox = await startSandbox({ concurrency: { enabled: true, maxQueued: 0 }, serviceTimeMs: 1500 });
+		const current = sandbox;
+		const busy = sendAtOnce(current, [{ path: connectLinkPath(123, 456) }]);
+		await waitFor(() => current.stats.maxInProgress === 1, 'the first request to be in progress');
+
+		const others = await sendAtOnce(current, [
+			{ path: connectLinkPath(123, 456), apiKey: 'wrong-key' },
+			{ path: connectLinkPath(123, 456), apiKey: null },
+			{ method: 'GET', path: '/__sandbox/stats', apiKey: null },
+			{ path: connectLinkPath(123, 456) },
+		]);
+		// All four got their responses while the first request was still in progress.
+		expect(current.requests[0].status).toBeNull();
+		const [first] = await busy;
+
+		expectUnauthorized(others[0].response);
+		expectUnauthorized(others[1].response);
+		expect(others[2].response.status).toBe(200);
+		expectTooManyRequests(others[3].response);
+		expectConnectLink(first.response, 456);
+		expect(current.stats.rejectedByConcurrency).toBe(1);
+		expect(current.stats.answered).toEqual({ 201: 1, 401: 2, 429: 1 });
+	});
+
+	test('rule is off by default', async () => {
+		sandbox = await startSandbox({ serviceTimeMs: 400 });
+
+		const results = await sendAtOnce(sandbox, repeat(10, { path: connectLinkPath(123, 456) }));
+
+		expect(withStatus(results, 201)).toHaveLength(10);
+		expect(sandbox.settings.concurrency.enabled).toBe(false);
+		expect(sandbox.stats.maxInProgress).toBeGreaterThan(1);
+		expect(sandbox.stats.rejectedByConcurrency).toBe(0);
+	});
+
+	test('service time range', async () => {
+		sandbox = await startSandbox({ serviceTimeMs: { min: 200, max: 300 } });
+
+		const [result] = await sendAtOnce(sandbox, [{ path: connectLinkPath(123, 456) }]);
+
+		expectConnectLink(result.response, 456);
+		expect(result.elapsedMs).toBeGreaterThanOrEqual(180);
+	});
+});
+
+describe('sandbox network delay', () => {
+	let sandbox: Sandbox | undefined;
+
+	afterEach(async () => {
+		await sandbox?.close();
+		sandbox = undefined;
+	});
+
+	test('delay applies to every API response', async () => {
+		sandbox = await startSandbox({ networkDelayMs: 400 });
+
+		const results = await sendAtOnce(sandbox, [
+			{ path: connectLinkPath(123, 456) },
+			{ path: connectLinkPath(123, 456), apiKey: 'wrong-key' },
+			{ method: 'GET', path: '/rest/v2/unknown' },
+			{ method: 'GET', path: '/__sandbox/stats', apiKey: null },
+		]);
+
+		const [created, unauthorizedResult, unknown, control] = results;
+		expect(created.response.status).toBe(201);
+		expect(unauthorizedResult.response.status).toBe(401);
+		expect(unknown.response.status).toBe(404);
+		for (const result of [created, unauthorizedResult, unknown]) {
+			expect(result.elapsedMs).toBeGreaterThanOrEqual(380);
+		}
+		// Control requests are never delayed.
+		expectArrivedBefore([control], [created, unauthorizedResult, unknown]);
+	});
+
+	test('response half is not in progress', async () => {
+		// Request A reaches the queue at 600 ms, is in progress until 650 ms and gets its response
+		// at 1250 ms. Request B, sent 400 ms later, reaches the queue at 1000 ms. A full queue
+		// (maxQueued 0) would reject B if A still counted as in progress after it left.
+		sandbox = await startSandbox({ concurrency: { enabled: true, maxQueued: 0 }, networkDelayMs: 1200, serviceTimeMs: 50 });
+		const current = sandbox;
+
+		const first = sendAtOnce(current, [{ path: connectLinkPath(123, 456) }]);
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		const second = sendAtOnce(current, [{ path: connectLinkPath(123, 456) }]);
+		const [[a], [b]] = await Promise.all([first, second]);
+
+		expectConnectLink(a.response, 456);
+		expectConnectLink(b.response, 456);
+		expect(a.elapsedMs).toBeGreaterThanOrEqual(1150);
+		expect(current.stats.rejectedByConcurrency).toBe(0);
+		expect(current.stats.maxInProgress).toBe(1);
+	});
+});
+
+interface FaultCase {
+	input: string | Record<string, unknown>;
+	check: (response: ApiResponse, timing: { before: number; after: number; elapsedMs: number }) => void;
+}
+
+function expectProxyPage(response: ApiResponse, status: number, title: string): void {
+	expect(response.status).toBe(status);
+	expect(response.contentType).toBe('text/html');
+	expect(response.text).toMatch(/^<html><head><title>/);
+	expect(response.text).toContain(`<title>${status} ${title}</title>`);
+	expect(response.text.trimEnd()).toMatch(/<\/body><\/html>$/);
+}
+
+/** Expected response of each fault that sends one, for POST connect link 123/456. */
+const FAULT_CASES: Record<string, FaultCase> = {
+	'429': {
+		input: '429',
+		check: (response) => expectTooManyRequests(response),
+	},
+	'429-retry-after-seconds': {
+		input: '429-retry-after-seconds',
+		check: (response) => {
+			expect(response.status).toBe(429);
+			expect(response.body).toEqual(TOO_MANY_REQUESTS_BODY);
+			expect(response.headers.get('retry-after')).toBe('1');
+		},
+	},
+	'429-retry-after-seconds with 3 s': {
+		input: { fault: '429-retry-after-seconds', retryAfterSeconds: 3 },
+		check: (response) => {
+			expect(response.status).toBe(429);
+			expect(response.headers.get('retry-after')).toBe('3');
+		},
+	},
+	'429-retry-after-date': {
+		input: '429-retry-after-date',
+		check: (response, { before, after }) => {
+			expect(response.status).toBe(429);
+			expect(response.body).toEqual(TOO_MANY_REQUESTS_BODY);
+			const value = response.headers.get('retry-after') ?? '';
+			expect(value).toMatch(HTTP_DATE);
+			// The date is at least one second after the server's clock, rounded up to a whole second.
+			expect(Date.parse(value)).toBeGreaterThanOrEqual(before + 1000);
+			expect(Date.parse(value)).toBeLessThanOrEqual(after + 2000);
+		},
+	},
+	'429-retry-after-date with 5 s': {
+		input: { fault: '429-retry-after-date', retryAfterSeconds: 5 },
+		check: (response, { before, after }) => {
+			const date = Date.parse(response.headers.get('retry-after') ?? '');
+			expect(date).toBeGreaterThanOrEqual(before + 5000);
+			expect(date).toBeLessThanOrEqual(after + 6000);
+		},
+	},
+	'500': {
+		input: '500',
+		check: (response) => {
+			expect(response.status).toBe(500);
+			expect(response.contentType).toBe('application/json');
+			expect(response.body).toEqual(INTERNAL_ERROR_BODY);
+		},
+	},
+	'502': { input: '502', check: (response) => expectProxyPage(response, 502, 'Bad Gateway') },
+	'503': { input: '503', check: (response) => expectProxyPage(response, 503, 'Service Unavailable') },
+	'504': { input: '504', check: (response) => expectProxyPage(response, 504, 'Gateway Timeout') },
+	slow: {
+		input: { fault: 'slow', delayMs: 300 },
+		check: (response, { elapsedMs }) => {
+			expectConnectLink(response, 456);
+			expect(elapsedMs).toBeGreaterThanOrEqual(280);
+		},
+	},
+	'empty-201': {
+		input: 'empty-201',
+		check: (response) => {
+			expect(response.status).toBe(201);
+			expect(response.contentType).toBe('application/json');
+			expect(response.headers.get('content-length')).toBe('0');
+			expect(response.text).toBe('');
+		},
+	},
+	'html-login-200': {
+		input: 'html-login-200',
+		check: (response) => {
+			expect(response.status).toBe(200);
+			expect(response.contentType).toBe('text/html');
+			expect(response.text).toContain('<title>Log in - Woodpecker</title>');
+			expect(response.text).toContain('<form');
+			expect(response.text).toContain('type="password"');
+		},
+	},
+	'no-link-201': {
+		input: 'no-link-201',
+		check: (response) => {
+			expect(response.status).toBe(201);
+			expect(response.contentType).toBe('application/json');
+			expect(response.body).toEqual({ account_id: 456 });
+		},
+	},
+	'huge-body': {
+		input: 'huge-body',
+		check: (response) => {
+			expect(response.status).toBe(500);
+			expect(response.contentType).toBe('application/json');
+			expect(response.text.length).toBeGreaterThan(5 * 1024 * 1024);
+			expect(response.body.type).toBe('INTERNAL_ERROR');
+			expect(response.body.message).toBe('x'.repeat(5 * 1024 * 1024));
+		},
+	},
+	'echo-headers': {
+		input: 'echo-headers',
+		check: (response) => {
+			expect(response.status).toBe(400);
+			expect(response.contentType).toBe('application/json');
+			expect(response.body).toMatchObject({ type: 'VALIDATION_ERROR', code: 'BAD_REQUEST' });
+			expect(response.body.message).toContain('Invalid request headers: ');
+			expect(response.body.message).toContain(`"x-api-key":"${API_KEY}"`);
+		},
+	},
+};
+
+/** Fetches and expects a socket error instead of a response. */
+async function expectSocketError(sandbox: Sandbox, path: string): Promise<void> {
+	const error = await fetch(sandbox.url + path, { method: 'POST', headers: { 'x-api-key': API_KEY } }).then(
+		() => undefined,
+		(rejection: unknown) => rejection as Error & { cause?: { code?: string } },
+	);
+	// fetch runs outside Jest's realm, so toBeInstanceOf(TypeError) would not match.
+	expect(error?.name).toBe('TypeError');
+	expect(error?.message).toBe('fetch failed');
+	expect(['UND_ERR_SOCKET', 'ECONNRESET']).toContain(error?.cause?.code);
+}
+
+describe('sandbox faults', () => {
+	let sandbox: Sandbox;
+
+	beforeEach(async () => {
+		sandbox = await startSandbox();
+	});
+
+	afterEach(async () => {
+		await sandbox.close();
+	});
+
+	test('every fault has a test', () => {
+		const tested = new Set([...Object.values(FAULT_CASES).map(({ input }) => (typeof input === 'string' ? input : input.fault)), 'reset', 'hang']);
+		expect([...tested].sort()).toEqual([...FAULT_NAMES].sort());
+	});
+
+	test.each(Object.entries(FAULT_CASES))('fault %s', async (_name, { input, check }) => {
+		const faultName = typeof input === 'string' ? input : input.fault;
+		sandbox.injectFaults([input as any]);
+
+		const before = Date.now();
+		const started = performance.now();
+		const response = await call(sandbox, 'POST', connectLinkPath(123, 456));
+		const elapsedMs = performance.now() - started;
+		const after = Date.now();
+
+		check(response, { before, after, elapsedMs });
+		expect(sandbox.requests).toHaveLength(1);
+		expect(sandbox.requests[0].fault).toBe(faultName);
+		expect(sandbox.requests[0].status).toBe(response.status);
+		expect(sandbox.stats.faults).toEqual({ [String(faultName)]: 1 });
+		const next = await call(sandbox, 'POST', connectLinkPath(123, 456));
+		expectConnectLink(next, 456);
+		expect(sandbox.requests[1].fault).toBeNull();
+	});
+
+	test('reset destroys the socket', async () => {
+		sandbox.injectFaults(['reset']);
+
+		await expectSocketError(sandbox, connectLinkPath(123, 456));
+
+		expect(sandbox.requests).toHaveLength(1);
+		expect(sandbox.requests[0]).toMatchObject({ fault: 'reset', status: null });
+		expect(sandbox.stats.answered).toEqual({});
+		expect(sandbox.stats.faults).toEqual({ reset: 1 });
+		expectConnectLink(await call(sandbox, 'POST', connectLinkPath(123, 456)), 456);
+	});
+
+	test('hang ends on client abort', async () => {
+		sandbox.injectFaults(['hang']);
+
+		const request = fetch(`${sandbox.url}${connectLinkPath(123, 456)}`, {
+			method: 'POST',
+			headers: { 'x-api-key': API_KEY },
+			signal: AbortSignal.timeout(300),
+		});
+
+		await expect(request).rejects.toThrow(/aborted/);
+		expect(sandbox.requests[0]).toMatchObject({ fault: 'hang', status: null });
+		expect(sandbox.stats.answered).toEqual({});
+		expectConnectLink(await call(sandbox, 'POST', connectLinkPath(123, 456)), 456);
+	});
+
+	test('slow defaults to 2000 ms', () => {
+		sandbox.injectFaults(['slow']);
+
+		expect(sandbox.pendingFaults()).toEqual([{ fault: 'slow', delayMs: 2000, times: 1 }]);
+	});
+
+	test('no-link-201 on companies', async () => {
+		sandbox.injectFaults(['no-link-201']);
+
+		const response = await call(sandbox, 'GET', '/rest/v2/agency/companies');
+
+		expect(response.status).toBe(201);
+		expect(response.body).toEqual({ account_id: null });
+	});
+});
+
+describe('sandbox close', () => {
+	test('close ends hung and queued requests', async () => {
+		const sandbox = await startSandbox({ concurrency: { enabled: true } });
+		sandbox.injectFaults(['hang', { fault: 'slow', delayMs: 10_000 }]);
+		const send = () => fetch(`${sandbox.url}${connectLinkPath(123, 456)}`, { method: 'POST', headers: { 'x-api-key': API_KEY } })
+			.then(() => 'answered', () => 'failed');
+
+		const hung = send();
+		await waitFor(() => sandbox.stats.faults.hang === 1, 'the hang fault');
+		const inProgress = send();
+		await waitFor(() => sandbox.stats.faults.slow === 1, 'the slow fault');
+		const queued = send();
+		await waitFor(() => sandbox.stats.maxQueued === 1, 'a queued request');
+
+		const started = performance.now();
+		await sandbox.close();
+		const closeMs = performance.now() - started;
+
+		expect(closeMs).toBeLessThan(3000);
+		expect(await Promise.all([hung, inProgress, queued])).toEqual(['failed', 'failed', 'failed']);
+		expect(sandbox.requests.map((request) => request.status)).toEqual([null, null, null]);
+		expect(sandbox.server.listening).toBe(false);
+	});
+});
+
+describe('sandbox fault sources', () => {
+	let sandbox: Sandbox | undefined;
+
+	afterEach(async () => {
+		await sandbox?.close();
+		sandbox = undefined;
+	});
+
+	test('seeded faults in order, then normal', async () => {
+		sandbox = await startSandbox();
+
+		const first = await call(sandbox, 'POST', connectLinkPath(123, 459));
+		const otherAccount = await call(sandbox, 'POST', connectLinkPath(123, 457));
+		await expectSocketError(sandbox, connectLinkPath(123, 459));
+		const third = await call(sandbox, 'POST', connectLinkPath(123, 459));
+		const fourth = await call(sandbox, 'POST', connectLinkPath(123, 459));
+
+		expectProxyPage(first, 503, 'Service Unavailable');
+		expectConnectLink(otherAccount, 457);
+		expectConnectLink(third, 459);
+		expectConnectLink(fourth, 459);
+		expect(sandbox.requests.map(({ fault, status }) => ({ fault, status }))).toEqual([
+			{ fault: '503', status: 503 },
+			{ fault: null, status: 201 },
+			{ fault: 'reset', status: null },
+			{ fault: null, status: 201 },
+			{ fault: null, status: 201 },
+		]);
+	});
+
+	test('seeded faults skip other routes', async () => {
+		sandbox = await startSandbox();
+
+		const companies = await call(sandbox, 'GET', '/rest/v2/agency/companies');
+		const unauthorizedResponse = await call(sandbox, 'POST', connectLinkPath(123, 459), 'wrong-key');
+		const first = await call(sandbox, 'POST', connectLinkPath(123, 459));
+
+		expect(companies.status).toBe(200);
+		expectUnauthorized(unauthorizedResponse);
+		expect(first.status).toBe(503);
+	});
+
+	test('seed object faults take parameters', async () => {
+		const seed = {
+			apiKeys: ['k'],
+			companies: [{ ...NORTHWIND, linkedin_accounts: [{ id: 1, faults: [{ fault: '429-retry-after-seconds', retryAfterSeconds: 7 }] }] }],
+		};
+		sandbox = await startSandbox({ seed });
+
+		const response = await call(sandbox, 'POST', connectLinkPath(123, 1), 'k');
+
+		expect(response.status).toBe(429);
+		expect(response.headers.get('retry-after')).toBe('7');
+		expect(seed.companies[0].linkedin_accounts[0].faults).toHaveLength(1);
+	});
+
+	test('seeded faults never leak', async () => {
+		const seed = {
+			apiKeys: ['k'],
+			companies: [{ ...NORTHWIND, linkedin_accounts: [{ id: 1, faults: ['500', 'no-link-201', 'echo-headers'] }, { id: 2, fail: true }] }],
+		};
+		sandbox = await startSandbox({ seed });
+
+		const responses = [
+			await call(sandbox, 'POST', connectLinkPath(123, 1), 'k'),
+			await call(sandbox, 'POST', connectLinkPath(123, 1), 'k'),
+			await call(sandbox, 'POST', connectLinkPath(123, 1), 'k'),
+			await call(sandbox, 'POST', connectLinkPath(123, 1), 'k'),
+			await call(sandbox, 'POST', connectLinkPath(123, 2), 'k'),
+			await call(sandbox, 'GET', '/rest/v2/agency/companies', 'k'),
+		];
+
+		expect(responses.map((response) => response.status)).toEqual([500, 201, 400, 201, 500, 200]);
+		for (const response of responses) {
+			expect(response.text).not.toContain('faults');
+			expect(response.text).not.toContain('fail');
+			expect(response.text).not.toContain('linkedin_accounts');
+		}
+	});
+
+	test('seeded faults come first', async () => {
+		sandbox = await startSandbox();
+		sandbox.injectFaults([{ fault: '500', accountId: 459 }, '502']);
+
+		const statuses = [];
+		statuses.push((await call(sandbox, 'POST', connectLinkPath(123, 459))).status);
+		await expectSocketError(sandbox, connectLinkPath(123, 459));
+		for (let index = 0; index < 3; index += 1) {
+			statuses.push((await call(sandbox, 'POST', connectLinkPath(123, 459))).status);
+		}
+
+		expect(statuses).toEqual([503, 500, 502, 201]);
+		expect(sandbox.requests.map((request) => request.fault)).toEqual(['503', 'reset', '500', '502', null]);
+	});
+
+	test('injected faults by account and times', async () => {
+		sandbox = await startSandbox();
+		sandbox.injectFaults([{ fault: '503', accountId: 457, times: 2 }, { fault: '502' }]);
+
+		const statuses = [
+			(await call(sandbox, 'GET', '/rest/v2/agency/companies')).status,
+			(await call(sandbox, 'POST', connectLinkPath(123, 456))).status,
+			(await call(sandbox, 'POST', connectLinkPath(123, 457))).status,
+		];
+		expect(sandbox.pendingFaults()).toEqual([{ fault: '503', accountId: 457, times: 1 }]);
+		statuses.push(
+			(await call(sandbox, 'POST', connectLinkPath(123, 457))).status,
+			(await call(sandbox, 'POST', connectLinkPath(123, 457))).status,
+		);
+
+		expect(statuses).toEqual([502, 201, 503, 503, 201]);
+		expect(sandbox.pendingFaults()).toEqual([]);
+	});
+
+	test('account fault needs exact account segment', async () => {
+		sandbox = await startSandbox();
+		sandbox.injectFaults([{ fault: '503', accountId: 456 }]);
+
+		expectInvalidAccount(await call(sandbox, 'POST', connectLinkPath(123, '0456')));
+		expect((await call(sandbox, 'POST', connectLinkPath(123, 456))).status).toBe(503);
+	});
+
+	test('401 and 404 take no fault', async () => {
+		sandbox = await startSandbox();
+		sandbox.injectFaults(['500']);
+
+		expectUnauthorized(await call(sandbox, 'POST', connectLinkPath(123, 456), 'wrong-key'));
+		expectNotFound(await call(sandbox, 'GET', '/rest/v2/unknown'), 'Requested resource does not exist');
+		const response = await call(sandbox, 'POST', connectLinkPath(123, 456));
+
+		expect(response.status).toBe(500);
+		expect(sandbox.requests.map((request) => request.fault)).toEqual([null, null, '500']);
+	});
+
+	test('control endpoints manage faults', async () => {
+		sandbox = await startSandbox();
+
+		const added = await call(sandbox, 'POST', '/__sandbox/faults', null, JSON.stringify([
+			{ fault: '504', times: 2 },
+			{ fault: '429-retry-after-date', accountId: 460, retryAfterSeconds: 2 },
+		]));
+		const listed = await call(sandbox, 'GET', '/__sandbox/faults', null);
+		const faulted = await call(sandbox, 'GET', '/rest/v2/agency/companies');
+		const cleared = await call(sandbox, 'DELETE', '/__sandbox/faults', null);
+		const afterClear = await call(sandbox, 'GET', '/__sandbox/faults', null);
+		const normal = await call(sandbox, 'GET', '/rest/v2/agency/companies');
+
+		expect(added.status).toBe(204);
+		expect(listed.body).toEqual([
+			{ fault: '504', times: 2 },
+			{ fault: '429-retry-after-date', accountId: 460, retryAfterSeconds: 2, times: 1 },
+		]);
+		expect(faulted.status).toBe(504);
+		expect(cleared.status).toBe(204);
+		expect(afterClear.body).toEqual([]);
+		expect(normal.status).toBe(200);
+		expect(sandbox.requests).toHaveLength(2);
+	});
+
+	test.each([
+		['not JSON', '[', 'Request body is not valid JSON'],
+		['not an array', '{"fault":"503"}', 'faults must be an array'],
+		['unknown fault', '["503","teapot"]', 'faults[1] must be one of 429, 500, 502, 503, 504, 429-retry-after-seconds'],
+		['unknown account', '[{"fault":"503","accountId":999}]', 'faults[0].accountId must be the id of a seeded LinkedIn account, got 999'],
+		['zero times', '[{"fault":"503","times":0}]', 'faults[0].times must be a positive integer, got 0'],
+		['wrong parameter', '[{"fault":"503","delayMs":5}]', 'faults[0].delayMs is not a parameter of fault "503", which takes none'],
+		['negative parameter', '[{"fault":"slow","delayMs":-5}]', 'faults[0].delayMs must be a non-negative integer, got -5'],
+	])('POST faults rejects %s', async (_case, body, message) => {
+		sandbox = await startSandbox();
+		sandbox.injectFaults(['500']);
+
+		const response = await call(sandbox, 'POST', '/__sandbox/faults', null, body);
+
+		expect(response.status).toBe(400);
+		expect(response.body.message).toContain(message);
+		expect(sandbox.pendingFaults()).toEqual([{ fault: '500', times: 1 }]);
+	});
+
+	test('injectFaults rejects a bad batch whole', async () => {
+		sandbox = await startSandbox();
+		const current = sandbox;
+
+		expect(() => current.injectFaults(['503', { fault: '503', accountId: 4560 }])).toThrow(
+			'Invalid fault injection: faults[1].accountId must be the id of a seeded LinkedIn account, got 4560',
+		);
+		expect(current.pendingFaults()).toEqual([]);
+	});
+});
+
+describe('sandbox random faults', () => {
+	const FAULT_STATUS: Record<string, number> = { 429: 429, 500: 500, 503: 503 };
+
+	/** Sends `count` companies requests one after another and returns the faults they got. */
+	async function faultSequence(randomFaults: { rate: number; faults: string[]; seed?: number }, count: number) {
+		const sandbox = await startSandbox({ randomFaults });
+		try {
+			for (let index = 0; index < count; index += 1) {
+				const response = await call(sandbox, 'GET', '/rest/v2/agency/companies');
+				const { fault } = sandbox.requests[index];
+				expect(response.status).toBe(fault === null ? 200 : FAULT_STATUS[fault]);
+			}
+			return sandbox.requests.map((request) => request.fault);
+		} finally {
+			await sandbox.close();
+		}
+	}
+
+	test('same seed repeats the sequence', async () => {
+		const options = { rate: 0.5, faults: ['429', '500', '503'], seed: 42 };
+
+		const first = await faultSequence(options, 60);
+		const second = await faultSequence(options, 60);
+
+		expect(second).toEqual(first);
+		expect(first.some((fault) => fault === null)).toBe(true);
+		expect(first.some((fault) => fault !== null)).toBe(true);
+	});
+
+	test('other seed gives another sequence', async () => {
+		const first = await faultSequence({ rate: 0.5, faults: ['429', '500', '503'], seed: 42 }, 60);
+		const second = await faultSequence({ rate: 0.5, faults: ['429', '500', '503'], seed: 43 }, 60);
+
+		expect(second).not.toEqual(first);
+	});
+
+	test('rate is roughly kept', async () => {
+		const faults = await faultSequence({ rate: 0.2, faults: ['429', '500', '503'], seed: 7 }, 300);
+
+		const faulted = faults.filter((fault) => fault !== null);
+		// 300 draws at rate 0.2 give 60 on average, with a standard deviation of about 7.
+		expect(faulted.length).toBeGreaterThanOrEqual(35);
+		expect(faulted.length).toBeLessThanOrEqual(85);
+		expect(new Set(faulted)).toEqual(new Set(['429', '500', '503']));
+	});
+
+	test('rate 0 and rate 1', async () => {
+		expect(await faultSequence({ rate: 0, faults: ['503'] }, 20)).toEqual(Array(20).fill(null));
+		expect(await faultSequence({ rate: 1, faults: ['503'] }, 20)).toEqual(Array(20).fill('503'));
+	});
+
+	test('seed defaults to 1', async () => {
+		const withDefault = await faultSequence({ rate: 0.5, faults: ['429', '503'] }, 30);
+		const withOne = await faultSequence({ rate: 0.5, faults: ['429', '503'], seed: 1 }, 30);
+
+		expect(withDefault).toEqual(withOne);
+	});
+
+	test('injected faults come before random', async () => {
+		const sandbox = await startSandbox({ randomFaults: { rate: 1, faults: ['503'] } });
+		try {
+			sandbox.injectFaults(['500']);
+
+			const statuses = [
+				(await call(sandbox, 'GET', '/rest/v2/agency/companies')).status,
+				(await call(sandbox, 'GET', '/rest/v2/agency/companies')).status,
+			];
+
+			expect(statuses).toEqual([500, 503]);
+		} finally {
+			await sandbox.close();
+		}
+	});
+});
+
+describe('sandbox stats and settings', () => {
+	let sandbox: Sandbox | undefined;
+
+	afterEach(async () => {
+		await sandbox?.close();
+		sandbox = undefined;
+	});
+
+	test('stats count API requests', async () => {
+		sandbox = await startSandbox();
+		sandbox.injectFaults([{ fault: '503', accountId: 457 }]);
+
+		await call(sandbox, 'POST', connectLinkPath(123, 456));
+		await call(sandbox, 'POST', connectLinkPath(123, 456), 'wrong-key');
+		await call(sandbox, 'GET', '/rest/v2/unknown');
+		await call(sandbox, 'POST', connectLinkPath(123, 457));
+		await call(sandbox, 'GET', '/__sandbox/requests', null);
+		const listed = await call(sandbox, 'GET', '/__sandbox/stats', null);
+
+		const expected = {
+			received: 4,
+			answered: { 201: 1, 401: 1, 404: 1, 503: 1 },
+			rejectedByConcurrency: 0,
+			faults: { 503: 1 },
+			maxInProgress: 1,
+			maxQueued: 0,
+		};
+		expect(sandbox.stats).toEqual(expected);
+		expect(listed.status).toBe(200);
+		expect(listed.body).toEqual(expected);
+	});
+
+	test('stats are a snapshot', async () => {
+		sandbox = await startSandbox();
+		await call(sandbox, 'GET', '/rest/v2/agency/companies');
+
+		const snapshot = sandbox.stats;
+		snapshot.received = 99;
+		snapshot.answered[200] = 99;
+
+		expect(sandbox.stats.received).toBe(1);
+		expect(sandbox.stats.answered).toEqual({ 200: 1 });
+	});
+
+	test('stats reset', async () => {
+		sandbox = await startSandbox();
+		const zero = { received: 0, answered: {}, rejectedByConcurrency: 0, faults: {}, maxInProgress: 0, maxQueued: 0 };
+		await call(sandbox, 'GET', '/rest/v2/agency/companies');
+
+		sandbox.resetStats();
+		expect(sandbox.stats).toEqual(zero);
+
+		await call(sandbox, 'GET', '/rest/v2/agency/companies');
+		const deleted = await call(sandbox, 'DELETE', '/__sandbox/stats', null);
+		expect(deleted.status).toBe(204);
+		expect(sandbox.stats).toEqual(zero);
+		expect(sandbox.requests).toHaveLength(2);
+	});
+
+	test('default settings', async () => {
+		sandbox = await startSandbox();
+
+		const expected = {
+			concurrency: { enabled: false, maxQueued: 6, maxQueueWaitMs: 15000, rejectStatus: 429 },
+			serviceTimeMs: 0,
+			networkDelayMs: 0,
+			randomFaults: null,
+		};
+		expect(sandbox.settings).toEqual(expected);
+		expect((await call(sandbox, 'GET', '/__sandbox/settings', null)).body).toEqual(expected);
+	});
+
+	test('options override seed settings', async () => {
+		const seed = {
+			...loadSeed(),
+			settings: {
+				concurrency: { enabled: true, maxQueued: 2 },
+				serviceTimeMs: { min: 1, max: 5 },
+				networkDelayMs: 3,
+				randomFaults: { rate: 0.5, faults: ['503'] },
+			},
+		};
+		sandbox = await startSandbox({ seed, concurrency: { maxQueued: 3 }, networkDelayMs: 0, randomFaults: null });
+
+		expect(sandbox.settings).toEqual({
+			concurrency: { enabled: true, maxQueued: 3, maxQueueWaitMs: 15000, rejectStatus: 429 },
+			serviceTimeMs: { min: 1, max: 5 },
+			networkDelayMs: 0,
+			randomFaults: null,
+		});
+	});
+
+	test('seed settings apply alone', async () => {
+		const seed = { ...loadSeed(), settings: { randomFaults: { rate: 1, faults: ['slow'], seed: 9 } } };
+		sandbox = await startSandbox({ seed });
+
+		expect(sandbox.settings.randomFaults).toEqual({ rate: 1, faults: [{ fault: 'slow', delayMs: 2000 }], seed: 9 });
 	});
 });
 
@@ -604,6 +1504,16 @@ describe('sandbox CLI', () => {
 		['port out of range', ['--port', '65536'], 'Invalid --port value "65536"'],
 		['unknown option', ['--verbose'], "Unknown option '--verbose'"],
 		['missing seed file', ['--seed', join(tmpdir(), 'no-such-sandbox-seed.json')], 'Failed to read seed file'],
+		['bad service time', ['--service-time-ms', '5ms'], 'Invalid --service-time-ms value "5ms"'],
+		['inverted service range', ['--service-time-ms', '9-3'], 'Invalid --service-time-ms value "9-3": expected N or N-M with N <= M.'],
+		['bad network delay', ['--network-delay-ms', '1.5'], 'Invalid --network-delay-ms value "1.5"'],
+		['success reject status', ['--reject-status', '200'], 'Invalid --reject-status value "200": expected an integer from 400 to 599.'],
+		['bad max queued', ['--max-queued', 'six'], 'Invalid --max-queued value "six"'],
+		['rate above 1', ['--random-faults', '503', '--random-fault-rate', '2'], 'Invalid --random-fault-rate value "2"'],
+		['rate without faults', ['--random-fault-rate', '0.5'], 'Missing --random-faults or --random-fault-rate: random faults need both.'],
+		['seed without faults', ['--random-seed', '3'], 'Missing --random-faults or --random-fault-rate: random faults need both.'],
+		['unknown random fault', ['--random-faults', '503,teapot', '--random-fault-rate', '0.5'], 'Invalid --random-faults value "503,teapot": "teapot" is not a fault name. Fault names: 429, 500'],
+		['seed above 2^32', ['--random-faults', '503', '--random-fault-rate', '0.5', '--random-seed', '4294967296'], 'Invalid --random-seed value "4294967296"'],
 	])('CLI exits 2 for %s', async (_case, args, message) => {
 		const cli = startCli(args);
 		const [code] = await cli.exited;
@@ -611,5 +1521,80 @@ describe('sandbox CLI', () => {
 		expect(code).toBe(2);
 		expect(cli.output.stdout).toBe('');
 		expect(cli.output.stderr).toContain(message);
+	});
+	/** Starts the CLI, runs `check` with its URL, then stops it with SIGTERM and expects exit code 0. */
+	async function withCli(args: string[], check: (url: string) => Promise<void>): Promise<void> {
+		const cli = startCli(args);
+		try {
+			const { url } = JSON.parse(await firstLine(cli)) as { url: string };
+			await check(url);
+		} finally {
+			cli.child.kill('SIGTERM');
+		}
+		const [code] = await cli.exited;
+		expect(code).toBe(0);
+		expect(cli.output.stderr).not.toContain(API_KEY);
+	}
+
+	test('CLI flags set settings', async () => {
+		await withCli([
+			'--concurrency',
+			'--max-queued', '2',
+			'--max-queue-wait-ms', '500',
+			'--reject-status', '503',
+			'--service-time-ms', '10-20',
+			'--network-delay-ms', '4',
+			'--random-faults', '503,reset',
+			'--random-fault-rate', '0.25',
+			'--random-seed', '7',
+		], async (url) => {
+			const response = await fetch(`${url}/__sandbox/settings`);
+
+			expect(await response.json()).toEqual({
+				concurrency: { enabled: true, maxQueued: 2, maxQueueWaitMs: 500, rejectStatus: 503 },
+				serviceTimeMs: { min: 10, max: 20 },
+				networkDelayMs: 4,
+				randomFaults: { rate: 0.25, faults: [{ fault: '503' }, { fault: 'reset' }], seed: 7 },
+			});
+		});
+	});
+
+	test('CLI flags override seed settings', async () => {
+		const seedFile = join(workDir, 'seed-with-settings.json');
+		writeFileSync(seedFile, JSON.stringify({
+			...loadSeed(),
+			settings: { concurrency: { enabled: true, maxQueued: 1 }, serviceTimeMs: 5 },
+		}));
+
+		await withCli(['--seed', seedFile, '--reject-status', '503', '--service-time-ms', '0'], async (url) => {
+			const response = await fetch(`${url}/__sandbox/settings`);
+
+			expect(await response.json()).toEqual({
+				concurrency: { enabled: true, maxQueued: 1, maxQueueWaitMs: 15000, rejectStatus: 503 },
+				serviceTimeMs: 0,
+				networkDelayMs: 0,
+				randomFaults: null,
+			});
+		});
+	});
+
+	test('CLI random faults apply', async () => {
+		await withCli(['--random-faults', '504', '--random-fault-rate', '1'], async (url) => {
+			const response = await fetch(`${url}/rest/v2/agency/companies`, { headers: { 'x-api-key': API_KEY } });
+
+			expect(response.status).toBe(504);
+			expect(response.headers.get('content-type')).toBe('text/html');
+		});
+	});
+
+	test('CLI help lists fault names', async () => {
+		const cli = startCli(['--help']);
+		const [code] = await cli.exited;
+
+		expect(code).toBe(0);
+		for (const name of FAULT_NAMES) {
+			expect(cli.output.stdout).toContain(name);
+		}
+		expect(cli.output.stdout).toContain('--service-time-ms N|N-M');
 	});
 });
