@@ -65,6 +65,13 @@ export class WoodpeckerApi implements ICredentialType {
 			{
 				type: 'responseCode',
 				properties: {
+					value: 404,
+					message: 'Woodpecker API not found at this Base URL. Use https://api.woodpecker.co unless you go through a proxy.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
 					value: 403,
 					// NOTE: Woodpecker does not document the status for a key without agency access;
 					// 403 is the likely one.

@@ -19,9 +19,9 @@ const { WOODPECKER_NODE, connectLinkWorkflow, woodpeckerCredential } = require('
 
 const SANDBOX_ROWS = [
 	{ deal: 'Northwind Traders onboarding', company_id: 123, account_id: 456 },
-	{ deal: 'Contoso renewal', company_id: '124', account_id: ' 460 ' },
+	{ deal: 'Fabrikam Analytics renewal', company_id: '124', account_id: ' 460 ' },
 	{ deal: 'Northwind typo in account', company_id: 123, account_id: 999 },
-	{ deal: 'Fabrikam (inactive client)', company_id: 125, account_id: 470 },
+	{ deal: 'Tailspin Toys (inactive client)', company_id: 125, account_id: 470 },
 	{ deal: 'Row with no company', company_id: '', account_id: 457 },
 ];
 

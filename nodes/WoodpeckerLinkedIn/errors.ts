@@ -121,7 +121,10 @@ export function summariseBody(text: string, secrets: readonly string[]): string 
 
 function describeWoodpeckerBody(status: number, body: WoodpeckerErrorBody): string {
 	const parts = [`HTTP ${status}.`];
-	if (body.message) parts.push(`Woodpecker's message: "${body.message}"`);
+	if (body.message) {
+		const end = /[.!?]$/.test(body.message) ? '' : '.';
+		parts.push(`Woodpecker's message: "${body.message}"${end}`);
+	}
 	if (body.code) parts.push(body.type && body.type !== body.code ? `Code: ${body.code} (${body.type}).` : `Code: ${body.code}.`);
 	if (body.requestId) parts.push(`Request ID: ${body.requestId}.`);
 	if (body.timestamp) parts.push(`Timestamp: ${body.timestamp} UTC.`);
@@ -218,12 +221,18 @@ export function missingFieldError(
 	status: number,
 	bodyText: string,
 ): NodeApiError {
-	return createApiError(
-		context,
-		missingFieldMessage(field, status, context.target),
-		`HTTP ${status}. The body ${describeKeys(parseJson(bodyText))}.`,
-		emptyDetails(status),
-	);
+	const body = parseJson(bodyText);
+	const present = typeof body === 'object' && body !== null && !Array.isArray(body) && field in body;
+	const description = present
+		? `HTTP ${status}. The body's ${field} was ${describeUnusable((body as IDataObject)[field])}.`
+		: `HTTP ${status}. The body ${describeKeys(body)}.`;
+	return createApiError(context, missingFieldMessage(field, status, context.target), description, emptyDetails(status));
+}
+
+function describeUnusable(value: unknown): string {
+	if (value === '') return 'empty';
+	if (value === null) return 'null';
+	return `a ${Array.isArray(value) ? 'list' : typeof value}, not text`;
 }
 
 // Only the key names are shown: the values of a success body may include a connect link.
@@ -290,8 +299,9 @@ export function invalidInputError(
 	message: string,
 	target: IDataObject,
 	itemIndex: number,
+	description = NO_REQUEST_SENT,
 ): NodeOperationError {
-	const error = new NodeOperationError(node, message, { itemIndex, description: NO_REQUEST_SENT });
+	const error = new NodeOperationError(node, message, { itemIndex, description });
 	// Set again because NodeError rewrites messages that contain a system error code, and a
 	// user's value could contain one.
 	error.message = message;

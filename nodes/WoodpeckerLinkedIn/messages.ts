@@ -18,6 +18,8 @@ const ID_HINTS: Record<IdParameter, string> = {
 export const NO_REQUEST_SENT =
 	'No request was sent for this item. If the value comes from an expression, check the input field it reads.';
 
+export const BASE_URL_NOT_SENT = 'No request was sent. The Base URL is a field of the Woodpecker API credential.';
+
 export function invalidIdMessage(parameter: IdParameter, raw: unknown, reason: string): string {
 	const label = ID_PARAMETER_LABELS[parameter];
 	if (reason === 'empty') {

@@ -15,10 +15,11 @@ function woodpeckerCredential(id, name, apiKey, baseUrl) {
 }
 
 /**
- * Builds a workflow that generates a connect link for each row. `rows` become the items of a Code node,
- * and the ids are read from each row with expressions, as after a CRM trigger.
+ * Builds a workflow that generates a connect link for each row. `rows` become the items of a Code
+ * node, and the ids are read from each row with expressions, as after a CRM trigger. `options` are
+ * the node's Options, such as `{ retryDelay: 10 }`.
  */
-function connectLinkWorkflow({ id, name, rows, onError, credential }) {
+function connectLinkWorkflow({ id, name, rows, onError, credential, options = {} }) {
 	const nodes = [
 		{
 			id: 'trigger',
@@ -48,6 +49,7 @@ function connectLinkWorkflow({ id, name, rows, onError, credential }) {
 				operation: 'generateConnectLink',
 				companyId: '={{ $json.company_id }}',
 				accountId: '={{ $json.account_id }}',
+				options,
 			},
 			credentials: { woodpeckerApi: { id: credential.id, name: credential.name } },
 		},

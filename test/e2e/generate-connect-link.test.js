@@ -64,6 +64,7 @@ function errorDetails(fields) {
 		woodpecker_message: fields.woodpecker_message ?? null,
 		request_id: fields.request_id ?? null,
 		timestamp: fields.timestamp ?? null,
+		attempts: fields.attempts ?? 1,
 		company_id: fields.company_id,
 		account_id: fields.account_id,
 	};
@@ -144,7 +145,12 @@ describe(`Woodpecker LinkedIn in n8n ${process.env.N8N_VERSION || '2.41.1'}`, ()
 			state.runtime,
 			state.userFolder,
 			Object.entries(workflows).map(([name, workflow]) =>
-				connectLinkWorkflow({ ...workflow, name: `E2E ${name}`, credential: workflow.wrongKey ? wrong : good }),
+				connectLinkWorkflow({
+					...workflow,
+					name: `E2E ${name}`,
+					credential: workflow.wrongKey ? wrong : good,
+					options: { retryDelay: 10 },
+				}),
 			),
 		);
 	});
@@ -160,10 +166,11 @@ describe(`Woodpecker LinkedIn in n8n ${process.env.N8N_VERSION || '2.41.1'}`, ()
 		const result = await execute('errorOutput');
 
 		assert.equal(result.code, 0);
+		// Account 458 always fails with HTTP 500, which is retried 5 times.
 		assert.deepEqual(receivedRequests(), [
 			expectedRequest(123, 456),
 			expectedRequest(123, 999),
-			expectedRequest(123, 458),
+			...Array(6).fill(expectedRequest(123, 458)),
 			expectedRequest(125, 470),
 			expectedRequest(124, 460),
 		]);
@@ -198,7 +205,7 @@ describe(`Woodpecker LinkedIn in n8n ${process.env.N8N_VERSION || '2.41.1'}`, ()
 				company_id: 'abc',
 				account_id: 456,
 				error: messages.invalidIdMessage('companyId', 'abc', 'not a whole number'),
-				details: errorDetails({ description: messages.NO_REQUEST_SENT, company_id: 'abc', account_id: 456 }),
+				details: errorDetails({ description: messages.NO_REQUEST_SENT, attempts: 0, company_id: 'abc', account_id: 456 }),
 			},
 			pairedItem: { item: 2 },
 		});
@@ -206,9 +213,10 @@ describe(`Woodpecker LinkedIn in n8n ${process.env.N8N_VERSION || '2.41.1'}`, ()
 		assert.deepEqual(serverError.pairedItem, { item: 3 });
 		assert.equal(
 			serverError.json.error,
-			messages.httpFailureMessage(500, { companyId: 123, accountId: 458 }, 'An unexpected error occurred on the server.'),
+			messages.httpFailureMessage(500, { companyId: 123, accountId: 458 }, 'An unexpected error occurred on the server.', 6),
 		);
 		assert.equal(serverError.json.details.http_status, 500);
+		assert.equal(serverError.json.details.attempts, 6);
 		assert.equal(serverError.json.details.code, 'INTERNAL_SERVER_ERROR');
 		assert.match(serverError.json.details.request_id, /^[0-9a-f-]{36}$/);
 
@@ -247,7 +255,7 @@ describe(`Woodpecker LinkedIn in n8n ${process.env.N8N_VERSION || '2.41.1'}`, ()
 		assert.deepEqual(result.success[1], {
 			json: {
 				error: messages.invalidIdMessage('accountId', -4, 'not greater than zero'),
-				details: errorDetails({ description: messages.NO_REQUEST_SENT, company_id: 123, account_id: -4 }),
+				details: errorDetails({ description: messages.NO_REQUEST_SENT, attempts: 0, company_id: 123, account_id: -4 }),
 			},
 			pairedItem: { item: 1 },
 		});

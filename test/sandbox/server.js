@@ -734,7 +734,14 @@ function generateConnectLink({ state, params }) {
  * @returns {JsonResponse}
  */
 function listRecordedRequests({ state }) {
-	return { status: 200, body: state.requests };
+	// Any local process can read this endpoint, so the API key is masked. Tests in the same
+	// process read the real value from `sandbox.requests`.
+	const body = state.requests.map((request) => {
+		const headers = { ...request.headers };
+		if (headers['x-api-key'] !== undefined) headers['x-api-key'] = '[redacted]';
+		return { ...request, headers };
+	});
+	return { status: 200, body };
 }
 
 /**
@@ -2013,4 +2020,4 @@ if (require.main === module) {
 	void runCli(process.argv.slice(2));
 }
 
-module.exports = { startSandbox, loadSeed, formatTimestamp, FAULT_NAMES };
+module.exports = { startSandbox, loadSeed, formatTimestamp, createRandomGenerator, FAULT_NAMES };

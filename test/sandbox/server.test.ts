@@ -397,7 +397,12 @@ describe('sandbox API', () => {
 
 		expect(response.status).toBe(200);
 		expect(response.contentType).toBe('application/json');
-		expect(response.body).toEqual(sandbox.requests);
+		const masked = sandbox.requests.map((request) => ({
+			...request,
+			headers: { ...request.headers, 'x-api-key': '[redacted]' },
+		}));
+		expect(response.body).toEqual(masked);
+		expect(JSON.stringify(response.body)).not.toContain(API_KEY);
 		expect(response.body).toHaveLength(2);
 		expect(response.body[0].path).toBe(connectLinkPath(123, 456));
 		expect(response.body[1].query).toEqual({ page: '1' });

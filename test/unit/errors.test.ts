@@ -167,6 +167,11 @@ describe('other failures', () => {
 		expect(error.description).toBe('HTTP 200. The body had only the fields url.');
 	});
 
+	test('empty link field described', () => {
+		const error = missingFieldError(failure(), 'connect_account_link', 201, JSON.stringify({ account_id: 1, connect_account_link: '' }));
+		expect(error.description).toBe("HTTP 201. The body's connect_account_link was empty.");
+	});
+
 	test('timeout names the limit', () => {
 		expect(timeoutError(failure(0, 3), 1500).message).toBe(
 			'Woodpecker did not answer within 1.5 seconds for account 456 of company 123 in any of 3 attempts. Try again later, or raise Options > Timeout.',

@@ -6,6 +6,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } fro
 import { LINK_VALIDITY_MS } from '../../nodes/WoodpeckerLinkedIn/actions/linkedInAccount/generateConnectLink.operation';
 import {
 	connectionFailureMessage,
+	BASE_URL_NOT_SENT,
 	httpFailureMessage,
 	invalidBaseUrlMessage,
 	invalidIdMessage,
@@ -49,6 +50,21 @@ async function closedPort(): Promise<number> {
 	const { port } = server.address() as AddressInfo;
 	await new Promise<void>((resolve) => server.close(() => resolve()));
 	return port;
+}
+
+/** details of an item that failed before any request was sent. */
+function notSentDetails(description: string, companyId: unknown, accountId: unknown): IDataObject {
+	return {
+		description,
+		http_status: null,
+		code: null,
+		woodpecker_message: null,
+		request_id: null,
+		timestamp: null,
+		attempts: 0,
+		company_id: companyId as IDataObject[string],
+		account_id: accountId as IDataObject[string],
+	};
 }
 
 function expectNoKeyAnywhere(result: RunResult) {
@@ -173,7 +189,7 @@ const failureCases: FailureCase[] = [
 		},
 		message: () => httpFailureMessage(401, TARGET, 'Invalid api key'),
 		details: {
-			description: `HTTP 401. Woodpecker's message: "Invalid api key" Timestamp: 2025-03-05 17:57:00 UTC.`,
+			description: `HTTP 401. Woodpecker's message: "Invalid api key". Timestamp: 2025-03-05 17:57:00 UTC.`,
 			http_status: 401,
 			code: null,
 			woodpecker_message: 'Invalid api key',
@@ -196,7 +212,7 @@ const failureCases: FailureCase[] = [
 		},
 		message: () => httpFailureMessage(404, TARGET, 'No active company found'),
 		details: {
-			description: `HTTP 404. Woodpecker's message: "No active company found" Timestamp: 2025-03-05 17:58:00 UTC.`,
+			description: `HTTP 404. Woodpecker's message: "No active company found". Timestamp: 2025-03-05 17:58:00 UTC.`,
 			http_status: 404,
 			code: null,
 			woodpecker_message: 'No active company found',
@@ -219,7 +235,7 @@ const failureCases: FailureCase[] = [
 		},
 		message: () => httpFailureMessage(404, TARGET, 'Requested resource does not exist'),
 		details: {
-			description: `HTTP 404. Woodpecker's message: "Requested resource does not exist" Timestamp: 2025-03-05 17:59:00 UTC.`,
+			description: `HTTP 404. Woodpecker's message: "Requested resource does not exist". Timestamp: 2025-03-05 17:59:00 UTC.`,
 			http_status: 404,
 			code: null,
 			woodpecker_message: 'Requested resource does not exist',
@@ -513,7 +529,7 @@ const failureCases: FailureCase[] = [
 		},
 		message: () => httpFailureMessage(400, TARGET, 'echo'),
 		details: {
-			description: expect.stringMatching(/^HTTP 400\. Woodpecker's message: "Rejected headers: .*\[redacted\].*" Code: BAD_REQUEST \(VALIDATION_ERROR\)\. Request ID: \[redacted\]\.$/),
+			description: expect.stringMatching(/^HTTP 400\. Woodpecker's message: "Rejected headers: .*\[redacted\].*"\. Code: BAD_REQUEST \(VALIDATION_ERROR\)\. Request ID: \[redacted\]\.$/),
 			http_status: 400,
 			code: 'BAD_REQUEST',
 			woodpecker_message: expect.stringMatching(/^Rejected headers: .*"x-api-key":"\[redacted\]".*$/),
@@ -588,17 +604,7 @@ describe('Generate Connect Link, three items one invalid', () => {
 		{ company: '124', account: 460 },
 	];
 	const invalidMessage = invalidIdMessage('companyId', 'acme', 'not a whole number');
-	const invalidDetails = {
-		description: NO_REQUEST_SENT,
-		http_status: null,
-		code: null,
-		woodpecker_message: null,
-		request_id: null,
-		timestamp: null,
-		attempts: 0,
-		company_id: 'acme',
-		account_id: 457,
-	};
+	const invalidDetails = notSentDetails(NO_REQUEST_SENT, 'acme', 457);
 
 	function arrange(recorded: RecordedRequest[], secondLink: boolean) {
 		const scope = woodpeckerScope(recorded)
@@ -690,5 +696,6 @@ describe('Generate Connect Link, invalid base URL', () => {
 			[message, { item: 0 }],
 			[message, { item: 1 }],
 		]);
+		expect(result.errors[1].json.details).toEqual(notSentDetails(BASE_URL_NOT_SENT, 123, 457));
 	});
 });

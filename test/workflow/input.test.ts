@@ -82,6 +82,7 @@ describe('account ID input table', () => {
 			invalidIdMessage('companyId', '123/../124', 'not a whole number'),
 			invalidIdMessage('companyId', false, 'a boolean, not a number'),
 		]);
+		expect(result.success.map((item) => (item.json.details as IDataObject).company_id)).toEqual(['123/../124', false]);
 	});
 
 	test('failing expression fails its item', async () => {
@@ -101,5 +102,8 @@ describe('account ID input table', () => {
 		expect(result.success.map((item) => item.pairedItem)).toEqual([{ item: 0 }]);
 		expect(result.errors.map((item) => item.pairedItem)).toEqual([{ item: 1 }]);
 		expect(typeof result.errors[0].json.error).toBe('string');
+		expect(result.errors[0].json.details).toEqual(
+			expect.objectContaining({ http_status: null, attempts: 0, company_id: '123', account_id: null }),
+		);
 	});
 });

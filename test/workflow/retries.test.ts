@@ -23,7 +23,7 @@ const SUCCESS = [
 
 interface TransientCase {
 	name: string;
-	/** Adds the failing first answer to the interceptor chain. */
+	/** Adds the failing first response to the interceptor chain. */
 	fail: (interceptor: nock.Interceptor) => nock.Scope;
 	options?: INodeParameters;
 	/** How the retry log line names the failure. */

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { invalidInputError } from '../errors';
 import { invalidIdMessage } from '../messages';
@@ -15,9 +15,17 @@ export function readIds<Name extends IdParameter>(
 ): Record<Name, number> {
 	const raw = {} as Record<Name, unknown>;
 	const rawTarget: IDataObject = {};
+	for (const name of names) rawTarget[OUTPUT_FIELD[name]] = null;
 	for (const name of names) {
-		raw[name] = context.getNodeParameter(name, itemIndex);
-		rawTarget[OUTPUT_FIELD[name]] = raw[name] as IDataObject[string];
+		try {
+			raw[name] = context.getNodeParameter(name, itemIndex);
+		} catch (error) {
+			// An expression that fails to evaluate fails only this item, with the IDs read so far.
+			const expressionError = new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+			expressionError.context.target = rawTarget;
+			throw expressionError;
+		}
+		rawTarget[OUTPUT_FIELD[name]] = (raw[name] ?? null) as IDataObject[string];
 	}
 
 	const ids = {} as Record<Name, number>;

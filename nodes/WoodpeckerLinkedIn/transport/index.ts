@@ -3,7 +3,7 @@
  * the timeout and retries, and the translation of every failure into a NodeApiError.
  */
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INode } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import {
 	connectionError,
@@ -15,7 +15,7 @@ import {
 	timeoutError,
 	type FailureContext,
 } from '../errors';
-import { invalidBaseUrlMessage, invalidOptionMessage, type RequestTarget } from '../messages';
+import { BASE_URL_NOT_SENT, invalidBaseUrlMessage, invalidOptionMessage, type RequestTarget } from '../messages';
 import { isRetryable, retryDelay, type AttemptOutcome } from './retry';
 import { readRequestSettings, type RequestSettings } from './settings';
 
@@ -68,7 +68,7 @@ export function normaliseBaseUrl(raw: unknown): string | undefined {
 	return text.replace(/\/+$/, '');
 }
 
-/** The origin of a base URL without any user name or password, for messages. */
+/** Returns the origin of a base URL, without any user name or password, for messages. */
 function displayOrigin(baseUrl: string): string {
 	return new URL(baseUrl).origin;
 }
@@ -78,15 +78,24 @@ export async function createWoodpeckerClient(context: IExecuteFunctions): Promis
 	const node = context.getNode();
 	const rawBaseUrl = credentials.baseUrl ?? DEFAULT_BASE_URL;
 	const baseUrl = normaliseBaseUrl(rawBaseUrl);
-	if (baseUrl === undefined) {
-		throw new NodeOperationError(node, invalidBaseUrlMessage(rawBaseUrl));
-	}
 	const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
 	const secrets = [apiKey];
 
 	return {
 		secrets,
-		request: async (request) => await sendRequest(context, node, baseUrl, secrets, request),
+		request: async (request) => {
+			// Checked per request, so that each item's error carries its own IDs.
+			if (baseUrl === undefined) {
+				throw invalidInputError(
+					node,
+					invalidBaseUrlMessage(rawBaseUrl),
+					targetFields(request.target),
+					request.itemIndex,
+					BASE_URL_NOT_SENT,
+				);
+			}
+			return await sendRequest(context, node, baseUrl, secrets, request);
+		},
 	};
 }
 
@@ -96,7 +105,7 @@ interface FullResponse {
 	headers: IDataObject;
 }
 
-/** What one attempt produced: a response with any status, or the failure that prevented one. */
+/** Result of one attempt: a response with any status, or the failure that prevented one. */
 type Attempt =
 	| { outcome: AttemptOutcome & { kind: 'response' }; response: FullResponse }
 	| { outcome: AttemptOutcome & { kind: 'timeout' } }
