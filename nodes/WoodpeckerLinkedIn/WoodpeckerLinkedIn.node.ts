@@ -6,9 +6,11 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import * as company from './actions/company';
 import * as linkedInAccount from './actions/linkedInAccount';
 import * as options from './actions/options';
 import { router } from './actions/router';
+import { searchAccounts, searchCompanies } from './methods/listSearch';
 
 export class WoodpeckerLinkedIn implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,8 +19,9 @@ export class WoodpeckerLinkedIn implements INodeType {
 		icon: { light: 'file:woodpecker.svg', dark: 'file:woodpecker.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "generateConnectLink" ? "Generate Connect Link" : $parameter["operation"] }}',
-		description: 'Generate the links your clients open to connect LinkedIn accounts to Woodpecker',
+		subtitle:
+			'={{ {"create": "Create", "generateConnectLink": "Generate Connect Link", "getAll": "Get Many"}[$parameter["operation"]] + ": " + {"company": "Company", "linkedInAccount": "LinkedIn Account"}[$parameter["resource"]] }}',
+		description: 'Generate connect links, create and list LinkedIn accounts of your Woodpecker client companies',
 		defaults: {
 			name: 'Woodpecker LinkedIn',
 		},
@@ -39,15 +42,24 @@ export class WoodpeckerLinkedIn implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
+						name: 'Company',
+						value: 'company',
+					},
+					{
 						name: 'LinkedIn Account',
 						value: 'linkedInAccount',
 					},
 				],
 				default: 'linkedInAccount',
 			},
+			...company.description,
 			...linkedInAccount.description,
 			...options.description,
 		],
+	};
+
+	methods = {
+		listSearch: { searchCompanies, searchAccounts },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

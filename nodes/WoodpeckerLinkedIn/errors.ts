@@ -141,7 +141,8 @@ function failureCause(status: number | null): Failure | undefined {
 
 /** The ids of the item a request was for, in the same names as the node's output. */
 export function targetFields(target: RequestTarget): IDataObject {
-	const fields: IDataObject = { company_id: target.companyId };
+	const fields: IDataObject = {};
+	if (target.companyId !== undefined) fields.company_id = target.companyId;
 	if (target.accountId !== undefined) fields.account_id = target.accountId;
 	return fields;
 }

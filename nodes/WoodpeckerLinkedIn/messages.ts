@@ -4,10 +4,14 @@
  */
 import { formatValue, ID_PARAMETER_LABELS, type IdParameter } from './validation';
 
-/** The company and, where the operation has one, the LinkedIn account a request is about. */
+/**
+ * What a request is about: the company and LinkedIn account where the operation has them, and for
+ * requests whose 400 means something of their own, the action.
+ */
 export interface RequestTarget {
-	companyId: number;
+	companyId?: number;
 	accountId?: number;
+	action?: 'createAccount';
 }
 
 const ID_HINTS: Record<IdParameter, string> = {
@@ -41,6 +45,18 @@ const OPTION_HINTS: Record<string, string> = {
 	retryDelay: 'Retry Delay {value} is not a number of milliseconds of 0 or more. Set Options > Retry Delay to, for example, 1000.',
 };
 
+export function invalidFilterMessage(filter: string, raw: unknown): string {
+	return `${filter} ${formatValue(raw)} is not a valid filter value. Pick one from the list, or give the status as text such as DISCONNECTED.`;
+}
+
+export function invalidTimezoneMessage(raw: unknown): string {
+	return `Time Zone ${formatValue(raw)} is not an IANA time zone name. Pick one from the list, or give a name such as Europe/Warsaw.`;
+}
+
+export function invalidLimitMessage(raw: unknown): string {
+	return `Limit ${formatValue(raw)} is not a whole number of 1 or more. Set Limit to, for example, 50, or turn on Return All.`;
+}
+
 export function invalidOptionMessage(option: string, raw: unknown): string {
 	const template = OPTION_HINTS[option] ?? `Option ${option} has the invalid value {value}.`;
 	return template.replace('{value}', formatValue(raw));
@@ -52,6 +68,7 @@ function attemptsNote(attempts: number): string {
 }
 
 export function describeTarget(target: RequestTarget): string {
+	if (target.companyId === undefined) return "the agency's client companies";
 	return target.accountId === undefined
 		? `company ${target.companyId}`
 		: `account ${target.accountId} of company ${target.companyId}`;
@@ -73,6 +90,10 @@ export function httpFailureMessage(
 	const note = attemptsNote(attempts);
 	switch (status) {
 		case 400:
+			if (target.action === 'createAccount') {
+				const reason = woodpeckerMessage ? `: "${woodpeckerMessage}"` : '';
+				return `Woodpecker rejected the new LinkedIn account for ${subject} (HTTP 400)${reason}. Check the time zone, and that the company has a free LinkedIn account slot.`;
+			}
 			return target.accountId === undefined
 				? `Woodpecker rejected the request for ${subject} as invalid (HTTP 400). Check the values sent for this item.`
 				: `Woodpecker rejected ${subject} as invalid (HTTP 400). Check that the account ID belongs to that company.`;
@@ -81,7 +102,7 @@ export function httpFailureMessage(
 		case 403:
 			return `Woodpecker denied access to ${subject} (HTTP 403). Check that the API key belongs to the agency that manages this company.`;
 		case 404:
-			return woodpeckerMessage === 'No active company found'
+			return woodpeckerMessage === 'No active company found' && target.companyId !== undefined
 				? `Woodpecker found no active company ${target.companyId} (HTTP 404). Check the company ID and that the company is active in Woodpecker.`
 				: `Woodpecker did not find the requested address for ${subject} (HTTP 404). ${CHECK_BASE_URL}`;
 		case 429:

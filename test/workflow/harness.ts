@@ -3,7 +3,7 @@
  * the Woodpecker LinkedIn node, and a reading node on each of its outputs. Only the HTTP layer
  * is replaced, by nock, in the tests that use this.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
@@ -23,6 +23,7 @@ import {
 	type IWorkflowExecuteAdditionalData,
 	type IConnections,
 	type IVersionedNodeType,
+	type INodeListSearchResult,
 } from 'n8n-workflow';
 
 import { WoodpeckerApi } from '../../credentials/WoodpeckerApi.credentials';
@@ -207,6 +208,47 @@ function buildWorkflow(options: RunOptions, nodeTypes: INodeTypes): Workflow {
 	return new Workflow({ id: 'workflow-test', nodes, connections, nodeTypes, active: false });
 }
 
+function testAdditionalData(
+	credentials: ICredentialDataDecryptedObject,
+	extra: Partial<IWorkflowExecuteAdditionalData> = {},
+): IWorkflowExecuteAdditionalData {
+	return {
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		executionId: 'execution-test',
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		variables: {},
+		currentNodeParameters: undefined,
+		...extra,
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+export type ListSearchMethod = 'searchCompanies' | 'searchAccounts';
+
+/**
+ * Calls a list search of the node the way the n8n editor does, through n8n-core's real
+ * LoadOptionsContext, with `parameters` as the node's current parameters.
+ */
+export async function runListSearch(
+	method: ListSearchMethod,
+	parameters: INodeParameters,
+	filter?: string,
+	paginationToken?: string,
+	credentials: ICredentialDataDecryptedObject = { apiKey: TEST_API_KEY, baseUrl: TEST_BASE_URL },
+): Promise<INodeListSearchResult> {
+	const nodeTypes = new TestNodeTypes();
+	const workflow = buildWorkflow({ items: [], parameters }, nodeTypes);
+	const node = workflow.getNode(NODE_NAME)!;
+	const additionalData = testAdditionalData(credentials, { currentNodeParameters: node.parameters });
+	const context = new LoadOptionsContext(workflow, node, additionalData, method === 'searchCompanies' ? 'companyId' : 'accountId');
+	const nodeType = nodeTypes.getByNameAndVersion(NODE_TYPE) as WoodpeckerLinkedIn;
+	return await nodeType.methods.listSearch[method].call(context, filter, paginationToken);
+}
+
 /** Runs the test workflow once and returns what each output carried. */
 export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 	logLines.length = 0;
@@ -229,19 +271,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
 
 	const credentials = options.credentials ?? { apiKey: TEST_API_KEY, baseUrl: TEST_BASE_URL };
-	const additionalData = {
-		hooks,
-		credentialsHelper: new TestCredentialsHelper(credentials),
-		executionId: 'execution-test',
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678/',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		variables: {},
-		currentNodeParameters: undefined,
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = testAdditionalData(credentials, { hooks } as Partial<IWorkflowExecuteAdditionalData>);
 
 	const startNode = workflow.getNode('Start')!;
 	const runExecutionData = createRunExecutionData({

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { invalidInputError } from '../errors';
-import { invalidIdMessage } from '../messages';
+import { invalidIdMessage, invalidLimitMessage } from '../messages';
 import { parseWoodpeckerId, type IdParameter } from '../validation';
 
 /**
@@ -18,7 +18,7 @@ export function readIds<Name extends IdParameter>(
 	for (const name of names) rawTarget[OUTPUT_FIELD[name]] = null;
 	for (const name of names) {
 		try {
-			raw[name] = context.getNodeParameter(name, itemIndex);
+			raw[name] = context.getNodeParameter(name, itemIndex, undefined, { extractValue: true });
 		} catch (error) {
 			// An expression that fails to evaluate fails only this item, with the IDs read so far.
 			const expressionError = new NodeOperationError(context.getNode(), error as Error, { itemIndex });
@@ -45,3 +45,16 @@ const OUTPUT_FIELD: Record<IdParameter, string> = {
 	companyId: 'company_id',
 	accountId: 'account_id',
 };
+
+/**
+ * Reads Return All and Limit of one item: the maximum number of results, or undefined for all.
+ * An invalid limit fails the item before any request.
+ */
+export function readLimit(context: IExecuteFunctions, itemIndex: number, target: IDataObject): number | undefined {
+	if (context.getNodeParameter('returnAll', itemIndex, false) === true) return undefined;
+	const limit = context.getNodeParameter('limit', itemIndex, 50);
+	if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+		throw invalidInputError(context.getNode(), invalidLimitMessage(limit), target, itemIndex);
+	}
+	return limit;
+}

@@ -8,23 +8,31 @@ import {
 } from 'n8n-workflow';
 
 import { createWoodpeckerClient, type WoodpeckerClient } from '../transport';
+import * as company from './company';
 import * as linkedInAccount from './linkedInAccount';
 
+/** An operation returns one result for its item, or a list of them for "Get Many". */
 type Operation = (
 	this: IExecuteFunctions,
 	client: WoodpeckerClient,
 	itemIndex: number,
-) => Promise<IDataObject>;
+) => Promise<IDataObject | IDataObject[]>;
 
 const operations: Record<string, Record<string, Operation>> = {
+	company: {
+		getAll: company.getAll.execute,
+	},
 	linkedInAccount: {
+		create: linkedInAccount.create.execute,
 		generateConnectLink: linkedInAccount.generateConnectLink.execute,
+		getAll: linkedInAccount.getAll.execute,
 	},
 };
 
 /**
- * Runs the chosen operation once per input item, in order. Every item yields exactly one output
- * item with `pairedItem`: its result, or, when the node continues on fail, an error item.
+ * Runs the chosen operation once per input item, in order. Every item yields its results, each
+ * with `pairedItem`: exactly one for single-result operations, any number for "Get Many". An item
+ * that fails yields one error item when the node continues on fail.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -43,8 +51,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			client ??= await createWoodpeckerClient(this);
-			const json = await run.call(this, client, itemIndex);
-			returnData.push({ json, pairedItem: { item: itemIndex } });
+			const result = await run.call(this, client, itemIndex);
+			for (const json of Array.isArray(result) ? result : [result]) {
+				returnData.push({ json, pairedItem: { item: itemIndex } });
+			}
 		} catch (error) {
 			const itemError = toItemError(this.getNode(), error, itemIndex);
 			if (!this.continueOnFail()) {

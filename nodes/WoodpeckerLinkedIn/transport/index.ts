@@ -2,13 +2,21 @@
  * The only code that sends requests to Woodpecker: it owns the base URL, the credential name,
  * the timeout and retries, and the translation of every failure into a NodeApiError.
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INode } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+	INode,
+	NodeApiError,
+} from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import {
 	connectionError,
 	httpStatusError,
 	invalidInputError,
+	missingFieldError,
 	notJsonError,
 	parseJson,
 	targetFields,
@@ -28,8 +36,23 @@ export interface WoodpeckerRequest {
 	method: IHttpRequestMethods;
 	/** Path from `/rest` on, built only from validated values. */
 	path: string;
+	qs?: IDataObject;
+	/** Extra headers, such as `x-company-id`. */
+	headers?: IDataObject;
+	/** JSON body; most Woodpecker calls take none. */
+	body?: IDataObject;
 	target: RequestTarget;
 	itemIndex: number;
+}
+
+/** Either kind of context the client runs in: a node execution or a list search in the editor. */
+type ClientContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** Settings for list searches in the editor, where a person waits: fewer, shorter retries. */
+const LIST_SEARCH_SETTINGS: RequestSettings = { timeoutMs: 15_000, maxRetries: 2, retryDelayMs: 500 };
+
+function isExecution(context: ClientContext): context is IExecuteFunctions {
+	return 'getInputData' in context;
 }
 
 export interface WoodpeckerResponse {
@@ -43,9 +66,11 @@ export interface WoodpeckerResponse {
 	attempts: number;
 }
 
-/** Sends requests for one node execution, with the credential read once. */
+/** Sends requests for one node execution or list search, with the credential read once. */
 export interface WoodpeckerClient {
 	request(request: WoodpeckerRequest): Promise<WoodpeckerResponse>;
+	/** Builds the error for a success response that lacks `field`, or has it in an unusable form. */
+	missingField(field: string, request: WoodpeckerRequest, response: WoodpeckerResponse): NodeApiError;
 	/** Strings that must never appear in an error or a log line. */
 	readonly secrets: readonly string[];
 }
@@ -73,7 +98,7 @@ function displayOrigin(baseUrl: string): string {
 	return new URL(baseUrl).origin;
 }
 
-export async function createWoodpeckerClient(context: IExecuteFunctions): Promise<WoodpeckerClient> {
+export async function createWoodpeckerClient(context: ClientContext): Promise<WoodpeckerClient> {
 	const credentials = await context.getCredentials(CREDENTIAL_NAME);
 	const node = context.getNode();
 	const rawBaseUrl = credentials.baseUrl ?? DEFAULT_BASE_URL;
@@ -83,6 +108,13 @@ export async function createWoodpeckerClient(context: IExecuteFunctions): Promis
 
 	return {
 		secrets,
+		missingField: (field, request, response) =>
+			missingFieldError(
+				{ node, target: request.target, itemIndex: request.itemIndex, secrets, attempts: response.attempts },
+				field,
+				response.statusCode,
+				response.bodyText,
+			),
 		request: async (request) => {
 			// Checked per request, so that each item's error carries its own IDs.
 			if (baseUrl === undefined) {
@@ -112,22 +144,22 @@ type Attempt =
 	| { outcome: AttemptOutcome & { kind: 'connection' }; detail: string | undefined };
 
 async function sendRequest(
-	context: IExecuteFunctions,
+	context: ClientContext,
 	node: INode,
 	baseUrl: string,
 	secrets: readonly string[],
 	request: WoodpeckerRequest,
 ): Promise<WoodpeckerResponse> {
-	const { method, path, target, itemIndex } = request;
-	const settings = readSettings(context, node, target, itemIndex);
+	const { target, itemIndex } = request;
+	const settings = isExecution(context) ? readSettings(context, node, target, itemIndex) : LIST_SEARCH_SETTINGS;
 
 	let attempts = 0;
 	let attempt: Attempt;
 	for (;;) {
 		attempts++;
-		attempt = await sendOnce(context, baseUrl, method, path, settings.timeoutMs);
+		attempt = await sendOnce(context, baseUrl, request, settings.timeoutMs);
 		if (!isRetryable(attempt.outcome) || attempts > settings.maxRetries) break;
-		if (context.getExecutionCancelSignal?.()?.aborted) break;
+		if (isExecution(context) && context.getExecutionCancelSignal?.()?.aborted) break;
 
 		const waitMs = retryDelay(attempt.outcome, attempts, settings.retryDelayMs, Date.now());
 		context.logger.warn('Woodpecker request failed, retrying', {
@@ -178,17 +210,18 @@ async function sendRequest(
 
 /** Sends one request and reports its response, whatever the status, or why there was none. */
 async function sendOnce(
-	context: IExecuteFunctions,
+	context: ClientContext,
 	baseUrl: string,
-	method: IHttpRequestMethods,
-	path: string,
+	request: WoodpeckerRequest,
 	timeoutMs: number,
 ): Promise<Attempt> {
 	try {
 		const response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_NAME, {
-			method,
-			url: `${baseUrl}${path}`,
-			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+			method: request.method,
+			url: `${baseUrl}${request.path}`,
+			qs: request.qs,
+			headers: { ...request.headers, 'Content-Type': 'application/json', Accept: 'application/json' },
+			body: request.body === undefined ? undefined : JSON.stringify(request.body),
 			encoding: 'text',
 			json: false,
 			returnFullResponse: true,

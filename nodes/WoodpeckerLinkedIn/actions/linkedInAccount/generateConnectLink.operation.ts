@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { missingFieldError } from '../../errors';
 import type { WoodpeckerClient } from '../../transport';
+import { accountLocator, companyLocator } from '../fields';
 import { readIds } from '../parameters';
 
 /** How long a connect link stays valid, as Woodpecker documents it. */
@@ -12,28 +12,14 @@ const displayOptions = {
 };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Company ID',
-		name: 'companyId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 123',
-		description:
-			'Numeric ID of the client company in your Woodpecker agency that owns the LinkedIn account. Drag in a field of the input, or write an expression, to take it from each item. Numbers and numeric text such as " 123 " are accepted.',
+	companyLocator(
 		displayOptions,
-	},
-	{
-		displayName: 'Account ID',
-		name: 'accountId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 456',
-		description:
-			'Numeric ID of the LinkedIn account in Woodpecker, not the LinkedIn profile URL. Drag in a field of the input, or write an expression, to take it from each item.',
+		'The client company in your Woodpecker agency that owns the LinkedIn account. Pick it from the list, or give its numeric ID, for example with an expression that reads it from each input item.',
+	),
+	accountLocator(
 		displayOptions,
-	},
+		'The LinkedIn account in Woodpecker, not the LinkedIn profile URL. Pick it from the accounts of the chosen company, or give its numeric ID, for example from each input item.',
+	),
 ];
 
 export async function execute(
@@ -44,18 +30,18 @@ export async function execute(
 	const { companyId, accountId } = readIds(this, ['companyId', 'accountId'], itemIndex);
 	const target = { companyId, accountId };
 
-	const response = await client.request({
-		method: 'POST',
+	const request = {
+		method: 'POST' as const,
 		path: `/rest/v2/agency/companies/${companyId}/linkedin_accounts/${accountId}/generate-connect-link`,
 		target,
 		itemIndex,
-	});
+	};
+	const response = await client.request(request);
 
 	const body = response.body as IDataObject | null;
 	const link = typeof body === 'object' && body !== null ? body.connect_account_link : undefined;
 	if (typeof link !== 'string' || link === '') {
-		const failure = { node: this.getNode(), target, itemIndex, secrets: client.secrets, attempts: response.attempts };
-		throw missingFieldError(failure, 'connect_account_link', response.statusCode, response.bodyText);
+		throw client.missingField('connect_account_link', request, response);
 	}
 
 	return {
