@@ -36,6 +36,17 @@ const POSITIVE_INTEGER = /^[1-9][0-9]*$/;
 const DETAIL_NO_RESOURCE = 'Requested resource does not exist';
 const DETAIL_NO_ACTIVE_COMPANY = 'No active company found';
 
+/**
+ * Time zones that create-LinkedIn-account accepts.
+ * NOTE: Woodpecker does not publish its list, so the sandbox accepts exactly the zones of
+ * `Intl.supportedValuesOf('timeZone')`. On Node 20 and 24 that list has no `UTC` and uses ICU's
+ * names for renamed zones, such as `Asia/Calcutta` and not `Asia/Kolkata`.
+ */
+const TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone'));
+
+/** Account fields that a seed may set to a string or null, returned by the accounts list. */
+const ACCOUNT_TEXT_FIELDS = ['username', 'session_status', 'full_name', 'linkedin_url', 'level'];
+
 /** Size of the `message` in the `huge-body` fault's JSON body: 5 MiB of ASCII. */
 const HUGE_MESSAGE_LENGTH = 5 * 1024 * 1024;
 
@@ -91,6 +102,15 @@ const DEFAULT_RANDOM_SEED = 1;
 /**
  * @typedef {object} SeedAccount
  * @property {number} id
+ * @property {string | null} [username] Deprecated by Woodpecker. The fields from here to
+ *   `level` are returned by the accounts list, as null when absent.
+ * @property {string | null} [session_status] Such as CONNECTED, DISCONNECTED or
+ *   WAITING_FOR_CONNECTION.
+ * @property {string | null} [full_name]
+ * @property {string | null} [linkedin_url]
+ * @property {string | null} [level]
+ * @property {string} [timezone] IANA time zone of an account created while the sandbox runs.
+ *   No response body contains it.
  * @property {boolean} [fail] Sandbox-only flag: generate-connect-link returns 500 for this
  *   account. No response body ever contains it.
  * @property {FaultInput[]} [faults] Sandbox-only fault queue: the first generate-connect-link
@@ -208,6 +228,8 @@ const DEFAULT_RANDOM_SEED = 1;
  * @property {Map<string, FaultSpec[]>} accountFaults Seeded fault queues, by account id as a
  *   decimal string.
  * @property {Set<string>} accountIds Ids of all seeded accounts, as decimal strings.
+ * @property {number} nextAccountId Id of the next account that create-LinkedIn-account adds,
+ *   larger than every account id so far.
  * @property {InjectedFault[]} injectedFaults
  * @property {(() => number) | null} nextRandom Draws from the random fault generator, or null
  *   when random faults are off.
@@ -239,6 +261,7 @@ const DEFAULT_RANDOM_SEED = 1;
  * @property {SandboxState} state
  * @property {Record<string, string>} params Named groups of the route pattern, not percent-decoded.
  * @property {URLSearchParams} query
+ * @property {http.IncomingHttpHeaders} headers
  * @property {string} body Raw request body.
  */
 
@@ -697,6 +720,117 @@ function listCompanies({ state, query }) {
 }
 
 /**
+ * Finds an active company by its id as a decimal string, or returns undefined.
+ * @param {SandboxState} state
+ * @param {string} companyId
+ */
+function findActiveCompany(state, companyId) {
+	// Ids are compared as decimal strings, so a huge id cannot round onto a seeded one.
+	const company = state.companies.find((candidate) => String(candidate.id) === companyId);
+	return company !== undefined && company.active ? company : undefined;
+}
+
+/** Mints a connect link with a new random token. */
+function createConnectLink() {
+	return CONNECT_LINK_PREFIX + crypto.randomBytes(16).toString('hex');
+}
+
+/**
+ * Copies the fields that the LinkedIn accounts list returns, so the sandbox-only `fail`,
+ * `faults` and `timezone` fields stay out of the response.
+ * @param {SeedAccount} account
+ */
+function toAccountSummary(account) {
+	return {
+		id: account.id,
+		username: account.username ?? null,
+		session_status: account.session_status ?? null,
+		full_name: account.full_name ?? null,
+		linkedin_url: account.linkedin_url ?? null,
+		level: account.level ?? null,
+	};
+}
+
+/**
+ * Handles GET /rest/v2/linkedin_accounts: the LinkedIn accounts of the company named by the
+ * x-company-id header, in seed order, optionally filtered by exact `session_status`.
+ * NOTE: Woodpecker documents x-company-id for agency keys in general but not for this
+ * endpoint. The sandbox assumes that without the header it lists the agency's own accounts,
+ * of which the sandbox has none, and that a bad, unknown or inactive company gets 404.
+ * @param {RouteContext} context
+ * @returns {JsonResponse}
+ */
+function listLinkedinAccounts({ state, query, headers }) {
+	const companyId = headers['x-company-id'];
+	/** @type {SeedAccount[]} */
+	let accounts = [];
+	if (companyId !== undefined) {
+		// Node joins a repeated x-company-id header into one string, such as `123, 124`, which
+		// matches no company.
+		const company = typeof companyId === 'string' ? findActiveCompany(state, companyId) : undefined;
+		if (company === undefined) {
+			return notFound(DETAIL_NO_ACTIVE_COMPANY);
+		}
+		accounts = company.linkedin_accounts ?? [];
+	}
+
+	// An unknown status is no error: it matches no account.
+	const status = query.get('status');
+	const matching = status === null
+		? accounts
+		: accounts.filter((account) => account.session_status === status);
+
+	return { status: 200, body: { linkedin_accounts: matching.map(toAccountSummary) } };
+}
+
+/**
+ * Handles POST /rest/v2/agency/companies/{company_id}/linkedin_accounts: adds an account
+ * waiting for connection to the company, if it has a free LinkedIn slot. The route pattern
+ * already limits the company id to a positive integer.
+ * NOTE: Woodpecker does not document the response fields or the answer when no slot is free.
+ * The sandbox assumes `account_id` and `connect_account_link`, as generate-connect-link
+ * returns, and a 400 VALIDATION_ERROR for a full company.
+ * @param {RouteContext} context
+ * @returns {JsonResponse}
+ */
+function createLinkedinAccount({ state, params, body }) {
+	const company = findActiveCompany(state, params.companyId);
+	if (company === undefined) {
+		return notFound(DETAIL_NO_ACTIVE_COMPANY);
+	}
+
+	let request;
+	try {
+		request = JSON.parse(body);
+	} catch {
+		return validationError('Invalid request body.');
+	}
+	if (!isPlainObject(request) || typeof request.timezone !== 'string' || !TIME_ZONES.has(request.timezone)) {
+		return validationError('Invalid timezone.');
+	}
+
+	const accounts = (company.linkedin_accounts ??= []);
+	if (accounts.length >= company.linkedin_slots) {
+		return validationError('No free LinkedIn account slots.');
+	}
+
+	/** @type {SeedAccount} */
+	const account = {
+		id: state.nextAccountId,
+		username: null,
+		session_status: 'WAITING_FOR_CONNECTION',
+		full_name: null,
+		linkedin_url: null,
+		level: null,
+		timezone: request.timezone,
+	};
+	state.nextAccountId += 1;
+	accounts.push(account);
+
+	return { status: 201, body: { account_id: account.id, connect_account_link: createConnectLink() } };
+}
+
+/**
  * Handles POST .../companies/{company_id}/linkedin_accounts/{account_id}/generate-connect-link.
  * The route pattern already limits the company id to a positive integer. Each call mints a
  * new token.
@@ -704,9 +838,8 @@ function listCompanies({ state, query }) {
  * @returns {JsonResponse}
  */
 function generateConnectLink({ state, params }) {
-	// Ids are compared as decimal strings, so a huge id cannot round onto a seeded one.
-	const company = state.companies.find((candidate) => String(candidate.id) === params.companyId);
-	if (company === undefined || !company.active) {
+	const company = findActiveCompany(state, params.companyId);
+	if (company === undefined) {
 		return notFound(DETAIL_NO_ACTIVE_COMPANY);
 	}
 
@@ -724,7 +857,7 @@ function generateConnectLink({ state, params }) {
 		status: 201,
 		body: {
 			account_id: account.id,
-			connect_account_link: CONNECT_LINK_PREFIX + crypto.randomBytes(16).toString('hex'),
+			connect_account_link: createConnectLink(),
 		},
 	};
 }
@@ -835,6 +968,19 @@ const ROUTES = [
 		pattern: /^\/rest\/v2\/agency\/companies\/(?<companyId>[1-9][0-9]*)\/linkedin_accounts\/(?<accountId>[^/]*)\/generate-connect-link$/,
 		requiresKey: true,
 		handler: generateConnectLink,
+	},
+	{
+		// A company segment that is not a positive integer makes the URL unknown (404).
+		method: 'POST',
+		pattern: /^\/rest\/v2\/agency\/companies\/(?<companyId>[1-9][0-9]*)\/linkedin_accounts$/,
+		requiresKey: true,
+		handler: createLinkedinAccount,
+	},
+	{
+		method: 'GET',
+		pattern: /^\/rest\/v2\/linkedin_accounts$/,
+		requiresKey: true,
+		handler: listLinkedinAccounts,
 	},
 	{
 		method: 'GET',
@@ -1160,7 +1306,7 @@ async function decideOutcome(state, request) {
 		if (fault !== null && respond !== null) {
 			return respond(fault, { params, headers: request.headers });
 		}
-		const context = { state, params, query: request.query, body: request.body };
+		const context = { state, params, query: request.query, headers: request.headers, body: request.body };
 		return toHttpResponse(await runHandler(route, context, `${request.method} ${request.pathname}`));
 	} finally {
 		releaseSlot(state, gateKey);
@@ -1213,7 +1359,7 @@ async function handleRequest(state, req, res) {
 			const found = findRoute(method, pathname);
 			const response = found === undefined
 				? notFound(DETAIL_NO_RESOURCE)
-				: await runHandler(found.route, { state, params: found.params, query, body }, `${method} ${pathname}`);
+				: await runHandler(found.route, { state, params: found.params, query, headers: req.headers, body }, `${method} ${pathname}`);
 			sendResponse(res, toHttpResponse(response));
 			return;
 		}
@@ -1472,6 +1618,11 @@ function validateSeedAccount(account, where, accountIds, source) {
 		`${where}.id must be a positive integer, got ${JSON.stringify(account.id)}`);
 	requireSeed(!accountIds.has(account.id), source, `${where}.id ${account.id} is used more than once`);
 	accountIds.add(account.id);
+	for (const field of ACCOUNT_TEXT_FIELDS) {
+		const value = account[field];
+		requireSeed(value === undefined || value === null || typeof value === 'string', source,
+			`${where}.${field} must be a string or null when present, got ${JSON.stringify(value)}`);
+	}
 	requireSeed(account.fail === undefined || typeof account.fail === 'boolean', source,
 		`${where}.fail must be true or false when present, got ${JSON.stringify(account.fail)}`);
 	if (account.faults !== undefined) {
@@ -1574,6 +1725,20 @@ function loadSeed(seedOrPath = DEFAULT_SEED_PATH) {
 }
 
 /**
+ * Returns the largest account id of the companies, or 0 when they have no accounts.
+ * @param {SeedCompany[]} companies
+ */
+function findMaxAccountId(companies) {
+	let max = 0;
+	for (const company of companies) {
+		for (const account of company.linkedin_accounts ?? []) {
+			max = Math.max(max, account.id);
+		}
+	}
+	return max;
+}
+
+/**
  * Builds the seeded fault queues by account id. The seed's own arrays stay unchanged.
  * @param {SeedCompany[]} companies
  * @returns {Map<string, FaultSpec[]>}
@@ -1667,6 +1832,7 @@ async function startSandbox(options = {}) {
 		settings,
 		accountFaults: collectAccountFaults(validSeed.companies),
 		accountIds: new Set(validSeed.companies.flatMap((company) => (company.linkedin_accounts ?? []).map((account) => String(account.id)))),
+		nextAccountId: findMaxAccountId(validSeed.companies) + 1,
 		injectedFaults: [],
 		nextRandom: settings.randomFaults === null ? null : createRandomGenerator(settings.randomFaults.seed),
 		gates: new Map(),

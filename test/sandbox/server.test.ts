@@ -20,7 +20,7 @@ const NORTHWIND = {
 	active: true,
 	running_campaigns: 2,
 	email_slots: 5,
-	linkedin_slots: 3,
+	linkedin_slots: 5,
 };
 const FABRIKAM = {
 	id: 124,
@@ -56,15 +56,19 @@ function connectLinkPath(companyId: string | number, accountId: string | number)
 	return `/rest/v2/agency/companies/${companyId}/linkedin_accounts/${accountId}/generate-connect-link`;
 }
 
-/** Sends a request to the sandbox with the given API key (none when null) and parses JSON bodies. */
+/**
+ * Sends a request to the sandbox with the given API key (none when null) and further headers,
+ * and parses JSON bodies.
+ */
 async function call(
 	sandbox: Sandbox,
 	method: string,
 	path: string,
 	apiKey: string | null = API_KEY,
 	body?: string,
+	extraHeaders: Record<string, string> = {},
 ): Promise<ApiResponse> {
-	const headers: Record<string, string> = {};
+	const headers: Record<string, string> = { ...extraHeaders };
 	if (apiKey !== null) {
 		headers['x-api-key'] = apiKey;
 	}
@@ -447,6 +451,63 @@ describe('sandbox options', () => {
 		}
 	});
 
+	test('companies pages of one', async () => {
+		const sandbox = await startSandbox({ companiesPageSize: 1 });
+		try {
+			const pages = [];
+			for (let page = 1; page <= 4; page += 1) {
+				pages.push((await call(sandbox, 'GET', `/rest/v2/agency/companies?page=${page}`)).body);
+			}
+
+			expect(pages.map((page) => page.content)).toEqual([[NORTHWIND], [FABRIKAM], [TAILSPIN], []]);
+			pages.forEach((page, index) => {
+				expect(page.pagination_data).toEqual({
+					total_elements: 3,
+					total_pages: 3,
+					current_page_number: index + 1,
+					page_size: 1,
+				});
+			});
+		} finally {
+			await sandbox.close();
+		}
+	});
+
+	test('companies pages with filter', async () => {
+		// Companies 1 to 7, where the even ids are inactive.
+		const companies = Array.from({ length: 7 }, (_, index) => ({
+			...NORTHWIND,
+			id: index + 1,
+			name: `Company ${index + 1}`,
+			active: (index + 1) % 2 === 1,
+		}));
+		const sandbox = await startSandbox({ seed: { apiKeys: ['k'], companies }, companiesPageSize: 2 });
+		try {
+			/** Returns the ids on each page from 1 to `count`, and checks each page's pagination data. */
+			const pageIds = async (query: string, count: number, total: number) => {
+				const ids = [];
+				for (let page = 1; page <= count; page += 1) {
+					const response = await call(sandbox, 'GET', `/rest/v2/agency/companies?page=${page}${query}`, 'k');
+					expect(response.status).toBe(200);
+					expect(response.body.pagination_data).toEqual({
+						total_elements: total,
+						total_pages: Math.ceil(total / 2),
+						current_page_number: page,
+						page_size: 2,
+					});
+					ids.push(response.body.content.map((company: { id: number }) => company.id));
+				}
+				return ids;
+			};
+
+			expect(await pageIds('', 5, 7)).toEqual([[1, 2], [3, 4], [5, 6], [7], []]);
+			expect(await pageIds('&active=true', 3, 4)).toEqual([[1, 3], [5, 7], []]);
+			expect(await pageIds('&active=false', 3, 3)).toEqual([[2, 4], [6], []]);
+		} finally {
+			await sandbox.close();
+		}
+	});
+
 	test('empty seed has zero pages', async () => {
 		const sandbox = await startSandbox({ seed: { apiKeys: ['k'], companies: [] } });
 		try {
@@ -515,6 +576,9 @@ describe('sandbox seed', () => {
 
 		expect(seed.apiKeys).toEqual([API_KEY]);
 		expect(seed.companies.map((company) => company.id)).toEqual([123, 124, 125]);
+		// Company 123 has one free LinkedIn slot and company 124 none.
+		expect(seed.companies.map((company) => company.linkedin_slots)).toEqual([5, 1, 1]);
+		expect(seed.companies.map((company) => company.linkedin_accounts?.length)).toEqual([4, 1, 1]);
 		const accounts = seed.companies[0].linkedin_accounts ?? [];
 		expect(accounts.map((account) => account.id)).toEqual([456, 457, 458, 459]);
 		expect(accounts.map((account) => account.fail === true)).toEqual([false, false, true, false]);
@@ -527,6 +591,7 @@ describe('sandbox seed', () => {
 		['non-integer company id', { apiKeys: [], companies: [{ ...NORTHWIND, id: '123' }] }, 'companies[0].id must be a positive integer'],
 		['missing company field', { apiKeys: [], companies: [{ ...NORTHWIND, owner: undefined }] }, 'companies[0].owner must be a string'],
 		['non-boolean fail', { apiKeys: [], companies: [{ ...NORTHWIND, linkedin_accounts: [{ id: 1, fail: 'yes' }] }] }, 'companies[0].linkedin_accounts[0].fail must be true or false'],
+		['numeric session status', { apiKeys: [], companies: [{ ...NORTHWIND, linkedin_accounts: [{ id: 1, session_status: 1 }] }] }, 'companies[0].linkedin_accounts[0].session_status must be a string or null when present, got 1'],
 		['duplicate account id', {
 			apiKeys: [],
 			companies: [
@@ -1422,6 +1487,444 @@ describe('sandbox stats and settings', () => {
 		sandbox = await startSandbox({ seed });
 
 		expect(sandbox.settings.randomFaults).toEqual({ rate: 1, faults: [{ fault: 'slow', delayMs: 2000 }], seed: 9 });
+	});
+});
+
+const LINKEDIN_ACCOUNTS_PATH = '/rest/v2/linkedin_accounts';
+const ACCOUNT_FIELDS = ['full_name', 'id', 'level', 'linkedin_url', 'session_status', 'username'];
+const WARSAW_BODY = JSON.stringify({ timezone: 'Europe/Warsaw' });
+/** Seeded accounts of company 123 as the accounts list returns them, in seed order. */
+const NORTHWIND_ACCOUNTS = [
+	{
+		id: 456,
+		username: null,
+		session_status: 'DISCONNECTED',
+		full_name: 'Ada Lovelace',
+		linkedin_url: 'https://www.linkedin.com/in/ada-lovelace-example',
+		level: 'PREMIUM',
+	},
+	{
+		id: 457,
+		username: 'grace.hopper@northwind.example',
+		session_status: 'CONNECTED',
+		full_name: 'Grace Hopper',
+		linkedin_url: 'https://www.linkedin.com/in/grace-hopper-example',
+		level: 'PREMIUM',
+	},
+	{
+		id: 458,
+		username: null,
+		session_status: 'WAITING_FOR_CONNECTION',
+		full_name: 'Alan Turing',
+		linkedin_url: 'https://www.linkedin.com/in/alan-turing-example',
+		level: 'BASIC',
+	},
+	{
+		id: 459,
+		username: null,
+		session_status: 'DISCONNECTED',
+		full_name: 'Margaret Hamilton',
+		linkedin_url: 'https://www.linkedin.com/in/margaret-hamilton-example',
+		level: 'PREMIUM',
+	},
+];
+/** Id that the first account created in the default seed gets: one above the largest, 470. */
+const FIRST_NEW_ACCOUNT_ID = 471;
+
+function createAccountPath(companyId: string | number): string {
+	return `/rest/v2/agency/companies/${companyId}/linkedin_accounts`;
+}
+
+/** Lists LinkedIn accounts with the x-company-id header (none when null) and a query string. */
+function listAccounts(sandbox: Sandbox, companyId: string | null, query = '', apiKey: string | null = API_KEY) {
+	const headers: Record<string, string> = companyId === null ? {} : { 'x-company-id': companyId };
+	return call(sandbox, 'GET', LINKEDIN_ACCOUNTS_PATH + query, apiKey, undefined, headers);
+}
+
+function createAccount(sandbox: Sandbox, companyId: string | number, body: string, apiKey: string | null = API_KEY) {
+	return call(sandbox, 'POST', createAccountPath(companyId), apiKey, body);
+}
+
+function expectValidationError(response: ApiResponse, message: string): void {
+	expect(response.status).toBe(400);
+	expect(response.contentType).toBe('application/json');
+	expect(response.body).toEqual({
+		type: 'VALIDATION_ERROR',
+		code: 'BAD_REQUEST',
+		message,
+		request_id: expect.stringMatching(UUID),
+	});
+}
+
+/** Expects the accounts list of company 123 to hold only its seeded accounts. */
+async function expectNorthwindUnchanged(sandbox: Sandbox): Promise<void> {
+	const listed = await listAccounts(sandbox, '123');
+	expect(listed.body).toEqual({ linkedin_accounts: NORTHWIND_ACCOUNTS });
+}
+
+describe('sandbox LinkedIn accounts list', () => {
+	let sandbox: Sandbox;
+
+	beforeEach(async () => {
+		sandbox = await startSandbox();
+	});
+
+	afterEach(async () => {
+		await sandbox.close();
+	});
+
+	test('accounts list for company', async () => {
+		const response = await listAccounts(sandbox, '123');
+
+		expect(response.status).toBe(200);
+		expect(response.contentType).toBe('application/json');
+		expect(response.body).toEqual({ linkedin_accounts: NORTHWIND_ACCOUNTS });
+	});
+
+	test('accounts have exactly six fields', async () => {
+		const responses = [await listAccounts(sandbox, '123'), await listAccounts(sandbox, '124')];
+
+		for (const response of responses) {
+			expect(Object.keys(response.body)).toEqual(['linkedin_accounts']);
+			for (const account of response.body.linkedin_accounts) {
+				expect(Object.keys(account).sort()).toEqual(ACCOUNT_FIELDS);
+			}
+		}
+		expect(responses[1].body.linkedin_accounts).toHaveLength(1);
+	});
+
+	test('seed without text fields', async () => {
+		await sandbox.close();
+		sandbox = await startSandbox({ seed: { apiKeys: ['k'], companies: [{ ...NORTHWIND, linkedin_accounts: [{ id: 1 }] }] } });
+
+		const response = await listAccounts(sandbox, '123', '', 'k');
+
+		expect(response.body).toEqual({
+			linkedin_accounts: [{ id: 1, username: null, session_status: null, full_name: null, linkedin_url: null, level: null }],
+		});
+	});
+
+	test.each([
+		['CONNECTED', [457]],
+		['DISCONNECTED', [456, 459]],
+		['WAITING_FOR_CONNECTION', [458]],
+	])('status filter %s', async (status, ids) => {
+		const response = await listAccounts(sandbox, '123', `?status=${status}`);
+
+		expect(response.status).toBe(200);
+		expect(response.body).toEqual({
+			linkedin_accounts: NORTHWIND_ACCOUNTS.filter((account) => ids.includes(account.id)),
+		});
+	});
+
+	test.each([
+		['unknown value', '?status=BANNED'],
+		['lowercase value', '?status=connected'],
+		['empty value', '?status='],
+	])('status filter, %s is empty', async (_case, query) => {
+		const response = await listAccounts(sandbox, '123', query);
+
+		expect(response.status).toBe(200);
+		expect(response.body).toEqual({ linkedin_accounts: [] });
+	});
+
+	test('missing company header is empty', async () => {
+		const all = await listAccounts(sandbox, null);
+		const filtered = await listAccounts(sandbox, null, '?status=CONNECTED');
+
+		expect(all.status).toBe(200);
+		expect(all.body).toEqual({ linkedin_accounts: [] });
+		expect(filtered.status).toBe(200);
+		expect(filtered.body).toEqual({ linkedin_accounts: [] });
+	});
+
+	test.each([
+		['inactive company', '125'],
+		['unknown company', '999'],
+		['non-numeric company', 'abc'],
+		['empty company', ''],
+		['zero company', '0'],
+		['negative company', '-123'],
+		['leading-zero company', '0123'],
+		['fractional company', '123.0'],
+		['huge company', '99999999999999999999'],
+		['two companies', '123, 124'],
+	])('accounts 404 for %s', async (_case, companyId) => {
+		expectNotFound(await listAccounts(sandbox, companyId), 'No active company found');
+	});
+
+	test.each([
+		['missing key', null, '123'],
+		['wrong key', 'wrong-key', '123'],
+		['wrong key, unknown company', 'wrong-key', '999'],
+		['wrong key, no company', 'wrong-key', null],
+	])('accounts 401 for %s', async (_case, apiKey, companyId) => {
+		expectUnauthorized(await listAccounts(sandbox, companyId, '', apiKey));
+	});
+
+	test('accounts unknown route returns 404', async () => {
+		expectNotFound(await call(sandbox, 'GET', `${LINKEDIN_ACCOUNTS_PATH}/`), 'Requested resource does not exist');
+		expectNotFound(await call(sandbox, 'POST', LINKEDIN_ACCOUNTS_PATH), 'Requested resource does not exist');
+	});
+
+	test('sandbox fields never leak', async () => {
+		await createAccount(sandbox, 123, JSON.stringify({ timezone: 'America/New_York' }));
+
+		const responses = [
+			await listAccounts(sandbox, '123'),
+			await listAccounts(sandbox, '123', '?status=WAITING_FOR_CONNECTION'),
+		];
+
+		for (const response of responses) {
+			expect(response.status).toBe(200);
+			expect(response.text).not.toContain('fail');
+			expect(response.text).not.toContain('faults');
+			expect(response.text).not.toContain('timezone');
+			expect(response.text).not.toContain('America/New_York');
+		}
+	});
+
+	test('records company header', async () => {
+		await listAccounts(sandbox, '123', '?status=CONNECTED');
+
+		expect(sandbox.requests).toHaveLength(1);
+		const [request] = sandbox.requests;
+		expect(request.method).toBe('GET');
+		expect(request.path).toBe(LINKEDIN_ACCOUNTS_PATH);
+		expect(request.query).toEqual({ status: 'CONNECTED' });
+		expect(request.headers['x-company-id']).toBe('123');
+		expect(request.status).toBe(200);
+	});
+});
+
+describe('sandbox LinkedIn account create', () => {
+	let sandbox: Sandbox;
+
+	beforeEach(async () => {
+		sandbox = await startSandbox();
+	});
+
+	afterEach(async () => {
+		await sandbox.close();
+	});
+
+	test('create returns 201', async () => {
+		const response = await createAccount(sandbox, 123, WARSAW_BODY);
+
+		expect(response.status).toBe(201);
+		expect(response.contentType).toBe('application/json');
+		expect(Object.keys(response.body).sort()).toEqual(['account_id', 'connect_account_link']);
+		expect(response.body.account_id).toBe(FIRST_NEW_ACCOUNT_ID);
+		expect(response.body.connect_account_link).toMatch(CONNECT_LINK);
+	});
+
+	test('created account is listed', async () => {
+		const created = await createAccount(sandbox, 123, WARSAW_BODY);
+		const newAccount = {
+			id: created.body.account_id,
+			username: null,
+			session_status: 'WAITING_FOR_CONNECTION',
+			full_name: null,
+			linkedin_url: null,
+			level: null,
+		};
+
+		const all = await listAccounts(sandbox, '123');
+		const waiting = await listAccounts(sandbox, '123', '?status=WAITING_FOR_CONNECTION');
+		const otherCompany = await listAccounts(sandbox, '124');
+
+		expect(all.body).toEqual({ linkedin_accounts: [...NORTHWIND_ACCOUNTS, newAccount] });
+		expect(waiting.body).toEqual({ linkedin_accounts: [NORTHWIND_ACCOUNTS[2], newAccount] });
+		expect(otherCompany.body.linkedin_accounts.map((account: { id: number }) => account.id)).toEqual([460]);
+	});
+
+	test('created account gets connect links', async () => {
+		const created = await createAccount(sandbox, 123, WARSAW_BODY);
+
+		const link = await call(sandbox, 'POST', connectLinkPath(123, created.body.account_id));
+		const elsewhere = await call(sandbox, 'POST', connectLinkPath(124, created.body.account_id));
+
+		expectConnectLink(link, FIRST_NEW_ACCOUNT_ID);
+		expect(link.body.connect_account_link).not.toBe(created.body.connect_account_link);
+		expectInvalidAccount(elsewhere);
+	});
+
+	test('new ids exceed every id', async () => {
+		const seed = {
+			apiKeys: ['k'],
+			companies: [
+				{ ...NORTHWIND, id: 1, linkedin_slots: 3, linkedin_accounts: [{ id: 5 }, { id: 90 }] },
+				{ ...FABRIKAM, id: 2, linkedin_slots: 3, linkedin_accounts: [{ id: 30 }] },
+				{ ...FABRIKAM, id: 3, linkedin_slots: 1, linkedin_accounts: [] },
+			],
+		};
+		await sandbox.close();
+		sandbox = await startSandbox({ seed });
+
+		const ids = [
+			(await createAccount(sandbox, 2, WARSAW_BODY, 'k')).body.account_id,
+			(await createAccount(sandbox, 1, WARSAW_BODY, 'k')).body.account_id,
+			(await createAccount(sandbox, 3, WARSAW_BODY, 'k')).body.account_id,
+		];
+
+		expect(ids).toEqual([91, 92, 93]);
+	});
+
+	test('create takes the last slot', async () => {
+		const first = await createAccount(sandbox, 123, WARSAW_BODY);
+		const second = await createAccount(sandbox, 123, WARSAW_BODY);
+
+		expect(first.status).toBe(201);
+		expectValidationError(second, 'No free LinkedIn account slots.');
+		const listed = await listAccounts(sandbox, '123');
+		expect(listed.body.linkedin_accounts).toHaveLength(5);
+	});
+
+	test('create 400 without free slot', async () => {
+		expectValidationError(await createAccount(sandbox, 124, WARSAW_BODY), 'No free LinkedIn account slots.');
+
+		const listed = await listAccounts(sandbox, '124');
+		expect(listed.body.linkedin_accounts).toHaveLength(1);
+	});
+
+	test.each([
+		['missing timezone', '{}'],
+		['null timezone', '{"timezone":null}'],
+		['numeric timezone', '{"timezone":60}'],
+		['array timezone', '{"timezone":["Europe/Warsaw"]}'],
+		['empty timezone', '{"timezone":""}'],
+		['unknown zone', '{"timezone":"Mars/Olympus_Mons"}'],
+		['lowercase zone', '{"timezone":"europe/warsaw"}'],
+		['padded zone', '{"timezone":" Europe/Warsaw"}'],
+		['offset', '{"timezone":"+01:00"}'],
+		['JSON string body', '"Europe/Warsaw"'],
+		['JSON array body', '[{"timezone":"Europe/Warsaw"}]'],
+		['JSON null body', 'null'],
+	])('create 400 for %s', async (_case, body) => {
+		expectValidationError(await createAccount(sandbox, 123, body), 'Invalid timezone.');
+		await expectNorthwindUnchanged(sandbox);
+	});
+
+	test.each([
+		['empty body', ''],
+		['form body', 'timezone=Europe/Warsaw'],
+		['truncated JSON', '{"timezone":'],
+	])('create 400 for %s', async (_case, body) => {
+		expectValidationError(await createAccount(sandbox, 123, body), 'Invalid request body.');
+		await expectNorthwindUnchanged(sandbox);
+	});
+
+	test('slot check follows body check', async () => {
+		expectValidationError(await createAccount(sandbox, 124, '{}'), 'Invalid timezone.');
+		expectValidationError(await createAccount(sandbox, 124, '{'), 'Invalid request body.');
+	});
+
+	test.each([
+		['inactive company', 125, WARSAW_BODY],
+		['unknown company', 999, WARSAW_BODY],
+		['huge company id', '99999999999999999999', WARSAW_BODY],
+		['inactive company, bad body', 125, '{'],
+	])('create 404 for %s', async (_case, companyId, body) => {
+		expectNotFound(await createAccount(sandbox, companyId, body), 'No active company found');
+	});
+
+	test.each([
+		['non-numeric company', 'POST', createAccountPath('abc'), API_KEY],
+		['zero company', 'POST', createAccountPath(0), API_KEY],
+		['leading-zero company', 'POST', createAccountPath('0123'), API_KEY],
+		['trailing slash', 'POST', `${createAccountPath(123)}/`, API_KEY],
+		['wrong method', 'GET', createAccountPath(123), API_KEY],
+		['bad company with wrong key', 'POST', createAccountPath('abc'), 'wrong-key'],
+	])('create 404 route for %s', async (_case, method, path, apiKey) => {
+		expectNotFound(await call(sandbox, method, path, apiKey, method === 'POST' ? WARSAW_BODY : undefined), 'Requested resource does not exist');
+	});
+
+	test.each([
+		['missing key', null, 123, WARSAW_BODY],
+		['wrong key', 'wrong-key', 123, WARSAW_BODY],
+		['wrong key, inactive company', 'wrong-key', 125, WARSAW_BODY],
+		['wrong key, bad body', 'wrong-key', 123, '{'],
+	])('create 401 for %s', async (_case, apiKey, companyId, body) => {
+		expectUnauthorized(await createAccount(sandbox, companyId, body, apiKey));
+		await expectNorthwindUnchanged(sandbox);
+	});
+
+	test('records create request body', async () => {
+		const body = '{"timezone":"Europe/Warsaw","note":"ünïcode"}';
+		await createAccount(sandbox, 123, body);
+
+		expect(sandbox.requests).toHaveLength(1);
+		const [request] = sandbox.requests;
+		expect(request.method).toBe('POST');
+		expect(request.path).toBe(createAccountPath(123));
+		expect(request.body).toBe(body);
+		expect(request.status).toBe(201);
+	});
+});
+
+describe('sandbox LinkedIn account routes', () => {
+	let sandbox: Sandbox | undefined;
+
+	afterEach(async () => {
+		await sandbox?.close();
+		sandbox = undefined;
+	});
+
+	test('faults apply to account routes', async () => {
+		sandbox = await startSandbox();
+		sandbox.injectFaults(['503', '500', 'no-link-201']);
+
+		const listed = await listAccounts(sandbox, '123');
+		const created = await createAccount(sandbox, 123, WARSAW_BODY);
+		const createdWithoutLink = await createAccount(sandbox, 123, WARSAW_BODY);
+
+		expectProxyPage(listed, 503, 'Service Unavailable');
+		expect(created.status).toBe(500);
+		expect(created.body).toEqual(INTERNAL_ERROR_BODY);
+		expect(createdWithoutLink.status).toBe(201);
+		expect(createdWithoutLink.body).toEqual({ account_id: null });
+		// A fault replaces the handler, so neither faulted create added an account.
+		await expectNorthwindUnchanged(sandbox);
+		expect(sandbox.requests.map((request) => request.fault)).toEqual(['503', '500', 'no-link-201', null]);
+		expect(sandbox.stats).toEqual({
+			received: 4,
+			answered: { 200: 1, 201: 1, 500: 1, 503: 1 },
+			rejectedByConcurrency: 0,
+			faults: { 500: 1, 503: 1, 'no-link-201': 1 },
+			maxInProgress: 1,
+			maxQueued: 0,
+		});
+	});
+
+	test('concurrency applies to account routes', async () => {
+		sandbox = await startSandbox({ concurrency: { enabled: true, maxQueued: 1 } });
+		const current = sandbox;
+		// The create request stays in progress long enough for the list request to queue behind it.
+		current.injectFaults([{ fault: 'slow', delayMs: 1000 }]);
+
+		const created = createAccount(current, 123, WARSAW_BODY);
+		await waitFor(() => current.stats.maxInProgress === 1, 'the create request to be in progress');
+		const listed = listAccounts(current, '123');
+		await waitFor(() => current.stats.maxQueued === 1, 'the list request to be queued');
+		const rejectedList = await listAccounts(current, '124');
+		const rejectedCreate = await createAccount(current, 123, WARSAW_BODY);
+
+		expectTooManyRequests(rejectedList);
+		expectTooManyRequests(rejectedCreate);
+		const createdResponse = await created;
+		expect(createdResponse.status).toBe(201);
+		// The queued list request ran after the create request had added its account.
+		const listedResponse = await listed;
+		expect(listedResponse.status).toBe(200);
+		expect(listedResponse.body.linkedin_accounts.map((account: { id: number }) => account.id)).toEqual([456, 457, 458, 459, FIRST_NEW_ACCOUNT_ID]);
+		expect(current.stats).toEqual({
+			received: 4,
+			answered: { 200: 1, 201: 1, 429: 2 },
+			rejectedByConcurrency: 2,
+			faults: { slow: 1 },
+			maxInProgress: 1,
+			maxQueued: 1,
+		});
 	});
 });
 
