@@ -169,7 +169,9 @@ async function sendRequest(
 			attempt: attempts,
 			waitMs,
 		});
-		await sleep(waitMs);
+		// A cancelled execution ends the wait at once instead of after up to a minute.
+		const cancelSignal = isExecution(context) ? context.getExecutionCancelSignal?.() : undefined;
+		await sleep(waitMs, cancelSignal as AbortSignal | undefined);
 	}
 
 	const failure: FailureContext = { node, target, itemIndex, secrets, attempts };
