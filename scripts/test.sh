@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test layer in order: lint, type check, unit and workflow tests (Jest), then the
-# end-to-end suite in a real n8n. Ends with one line that counts the tests of both runners.
+# checks of the packed package and the end-to-end suite in a real n8n. Ends with one line that
+# counts the tests of both runners.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +15,7 @@ npm run --silent typecheck
 npx jest --json --outputFile="$jest_results"
 npm run --silent build >/dev/null
 node --test --test-reporter=spec --test-reporter-destination=stdout \
-	--test-reporter=tap --test-reporter-destination="$e2e_results" test/e2e/
+	--test-reporter=tap --test-reporter-destination="$e2e_results" test/package/ test/e2e/
 
 node -e '
 const fs = require("node:fs");
