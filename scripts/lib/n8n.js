@@ -62,16 +62,23 @@ async function packPackage() {
 	return path.join(destination, stdout.trim().split('\n').pop());
 }
 
-/**
- * Creates a fresh n8n user folder and installs the tarball into it as n8n's community package
- * installer does: unpack into .n8n/nodes/node_modules/<name>, drop dev, peer and optional
- * dependencies from its package.json, run `npm install` there without scripts, and record the
- * package in .n8n/nodes/package.json.
- */
+/** Creates a fresh n8n user folder with the tarball installed as a community package. */
 async function createUserFolder(tarball) {
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'woodpecker-n8n-'));
+	await installPackage(userFolder, tarball);
+	return userFolder;
+}
+
+/**
+ * Installs the tarball into an n8n user folder as n8n's community package installer does:
+ * unpack into .n8n/nodes/node_modules/<name>, drop dev, peer and optional dependencies from its
+ * package.json, run `npm install` there without scripts, and record the package in
+ * .n8n/nodes/package.json. An earlier install of the package is replaced.
+ */
+async function installPackage(userFolder, tarball) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const packageDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	fs.rmSync(packageDir, { recursive: true, force: true });
 	fs.mkdirSync(packageDir, { recursive: true });
 	await execFileAsync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
 
@@ -97,7 +104,6 @@ async function createUserFolder(tarball) {
 		path.join(nodesDir, 'package.json'),
 		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: manifest.version } }, null, 2),
 	);
-	return userFolder;
 }
 
 /** Finds a port that was free on 127.0.0.1 a moment ago. */
@@ -192,8 +198,8 @@ async function executeWorkflow(runtime, userFolder, workflowId) {
  * Starts `n8n start` on a free port of 127.0.0.1 and resolves once its REST API responds.
  * The process gets its own process group so that `stop()` ends it with its task runner.
  */
-async function startN8nServer(runtime, userFolder, { timeoutMs = 90_000 } = {}) {
-	const port = await freePort();
+async function startN8nServer(runtime, userFolder, { timeoutMs = 90_000, port: fixedPort } = {}) {
+	const port = fixedPort ?? (await freePort());
 	const env = { ...(await n8nEnvironment(runtime, userFolder)), N8N_PORT: String(port) };
 	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], {
 		cwd: userFolder,
@@ -238,18 +244,13 @@ async function startN8nServer(runtime, userFolder, { timeoutMs = 90_000 } = {}) 
  * Creates the instance owner through the REST API and returns the session cookie for later
  * REST calls.
  */
-async function setUpOwner(serverUrl, { timeoutMs = 30_000 } = {}) {
+async function setUpOwner(serverUrl, { timeoutMs = 30_000, email = 'owner@example.com', password = 'Woodpecker-e2e-1' } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const response = await fetch(`${serverUrl}/rest/owner/setup`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify({
-				email: 'owner@example.com',
-				firstName: 'Test',
-				lastName: 'Owner',
-				password: 'Woodpecker-e2e-1',
-			}),
+			body: JSON.stringify({ email, firstName: 'Test', lastName: 'Owner', password }),
 		});
 		// n8n registers its controllers one after another, so this route can still be missing
 		// for a moment after others respond.
@@ -300,6 +301,7 @@ module.exports = {
 	freePort,
 	importCredentials,
 	importWorkflows,
+	installPackage,
 	nodeOutputs,
 	packPackage,
 	provisionN8n,

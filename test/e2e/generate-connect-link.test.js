@@ -298,6 +298,35 @@ describe(`Woodpecker LinkedIn in n8n ${process.env.N8N_VERSION || '2.41.1'}`, ()
 				assert.equal(request.path, '/rest/v2/agency/companies');
 			}
 			assert.ok(!server.output().includes(WRONG_KEY), 'the API key appears in the server log');
+
+			// The pickers' searches, as the editor calls them.
+			const search = async (methodName, path, currentNodeParameters, filter) => {
+				const response = await fetch(`${server.url}/rest/dynamic-node-parameters/resource-locator-results`, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json', cookie },
+					body: JSON.stringify({
+						nodeTypeAndVersion: { name: n8n.NODE_TYPE, version: 1 },
+						methodName,
+						path,
+						currentNodeParameters,
+						credentials: { woodpeckerApi: { id: state.credentials.good.id, name: state.credentials.good.name } },
+						filter,
+					}),
+				});
+				assert.equal(response.status, 200, await response.clone().text());
+				return (await response.json()).data.results;
+			};
+			assert.deepEqual(await search('searchCompanies', 'companyId', { operation: 'generateConnectLink' }, 'tail'), [
+				{ name: 'Tailspin Toys (inactive)', value: '125' },
+			]);
+			const accounts = await search('searchAccounts', 'accountId', {
+				operation: 'generateConnectLink',
+				companyId: { __rl: true, mode: 'list', value: '124' },
+			});
+			assert.deepEqual(
+				accounts.map(({ name, value }) => ({ name, value })),
+				[{ name: 'Katherine Johnson (DISCONNECTED)', value: '460' }],
+			);
 		} finally {
 			await server.stop();
 		}
