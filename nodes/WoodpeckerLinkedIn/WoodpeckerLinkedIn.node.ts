@@ -19,8 +19,9 @@ export class WoodpeckerLinkedIn implements INodeType {
 		icon: { light: 'file:woodpecker.svg', dark: 'file:woodpecker.dark.svg' },
 		group: ['transform'],
 		version: 1,
+		// The spaces inside "} }" matter: "}}" would end the expression early.
 		subtitle:
-			'={{ {"create": "Create", "generateConnectLink": "Generate Connect Link", "getAll": "Get Many"}[$parameter["operation"]] + ": " + {"company": "Company", "linkedInAccount": "LinkedIn Account"}[$parameter["resource"]] }}',
+			'={{ ({ "linkedInAccount": { "create": "Create Account", "generateConnectLink": "Generate Connect Link", "getAll": "Get Many Accounts" }, "company": { "getAll": "Get Many Companies" } })[$parameter["resource"]][$parameter["operation"]] }}',
 		description: 'Generate connect links, create and list LinkedIn accounts of your Woodpecker client companies',
 		defaults: {
 			name: 'Woodpecker LinkedIn',
