@@ -264,7 +264,10 @@ export function connectionError(
 	const problem = describeConnectionProblem(cause.code);
 	const parts = ['The request failed before Woodpecker answered.'];
 	if (cause.code) parts.push(`System error code: ${cause.code}.`);
-	if (cause.detail) parts.push(`Reason: ${shorten(redact(cause.detail, context.secrets), MAX_SUMMARY_LENGTH)}.`);
+	if (cause.detail) {
+		const reason = shorten(redact(cause.detail, context.secrets), MAX_SUMMARY_LENGTH).replace(/\.+$/, '');
+		parts.push(`Reason: ${reason}.`);
+	}
 	return createApiError(
 		context,
 		connectionFailureMessage(origin, problem, context.target, context.attempts),

@@ -226,7 +226,7 @@ function checkRun(plan, results, sandbox) {
 				counts.faultsInjected += planned.faults.length;
 			}
 			if (shouldSucceed && outcome.output !== 'success') {
-				problems.push(`execution ${execution}: item ${plannedIndex} (${planned.kind} ${planned.faults.join(',')}) failed: ${outcome.item.json.error}`);
+				problems.push(`execution ${execution}: item ${plannedIndex} (${planned.kind} ${planned.faults.join(',')}) failed: ${outcome.item.json.error?.message}`);
 			} else if (!shouldSucceed && outcome.output !== 'error') {
 				problems.push(`execution ${execution}: item ${plannedIndex} (${planned.kind}) should have failed`);
 			} else if (shouldSucceed && outcome.item.json.account_id !== planned.accountId) {

@@ -303,7 +303,7 @@ describe('example workflows in n8n', () => {
 		const [links, failures] = n8n.nodeOutputs(result.run, 'Generate connect link');
 		assert.equal(links.length, 0);
 		assert.equal(failures.length, 1);
-		const { error } = failures[0].json;
+		const error = failures[0].json.error.message;
 		assert.match(error, /no connect_account_link/);
 
 		const emails = receivedEmails();
@@ -375,7 +375,7 @@ describe('example workflows in n8n', () => {
 		assert.equal(links.length, succeeding.length);
 		succeeding.forEach(({ company, account }, index) => assertLinkItem(links[index], company.id, account.id));
 		assert.deepEqual(
-			failures.map((item) => [item.json.details.company_id, item.json.details.account_id]),
+			failures.map((item) => [item.json.error.company_id, item.json.error.account_id]),
 			failing.map(({ company, account }) => [company.id, account.id]),
 		);
 
@@ -397,7 +397,7 @@ describe('example workflows in n8n', () => {
 		failing.forEach(({ company, account }, index) => {
 			const sent = reports[index];
 			assert.equal(sent.headers.subject, `No connect link for LinkedIn account ${account.full_name} of ${company.name}`);
-			assert.ok(sent.text.includes(`Error: ${failures[index].json.error}\n`), `the report for account ${account.id} has no error`);
+			assert.ok(sent.text.includes(`Error: ${failures[index].json.error.message}\n`), `the report for account ${account.id} has no error`);
 			assert.equal(sent.text.match(LINK_IN_TEXT), null);
 		});
 	});

@@ -225,3 +225,26 @@ describe('normaliseBaseUrl', () => {
 		},
 	);
 });
+
+describe('classifyTransportError without codes', () => {
+	test('n8n 1.x reset text', () => {
+		const wrapped = Object.assign(new Error('The connection to the server was closed unexpectedly, perhaps it is offline.'), {
+			messages: ['socket hang up'],
+		});
+		expect(classifyTransportError(wrapped)).toEqual({
+			code: 'ECONNRESET',
+			detail: 'The connection to the server was closed unexpectedly, perhaps it is offline.',
+		});
+	});
+
+	test('refused connection text', () => {
+		expect(classifyTransportError(new Error('connect ECONNREFUSED 127.0.0.1:9'))).toEqual({
+			code: 'ECONNREFUSED',
+			detail: 'connect ECONNREFUSED 127.0.0.1:9',
+		});
+	});
+
+	test('timeout text', () => {
+		expect(classifyTransportError(new Error('timeout of 200ms exceeded'))).toBe('timeout');
+	});
+});

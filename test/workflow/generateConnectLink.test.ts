@@ -552,7 +552,7 @@ describe.each(failureCases)('Generate Connect Link, $name', (failure) => {
 			parameters: { ...BY_FIELD, options: { ...FAST_RETRIES, ...failure.options } },
 			onError,
 			credentials,
-			readOnError: '={{ [$json.error, $json.details.http_status, $json.details.code, $json.details.request_id, $json.details.company_id, $json.details.account_id] }}',
+			readOnError: '={{ [$json.error.message, $json.error.http_status, $json.error.code, $json.error.request_id, $json.error.company_id, $json.error.account_id] }}',
 		});
 		await resettingServer.value.close();
 		expect(recorded).toEqual(Array(failure.requests).fill(expectedConnectLinkRequest(TEST_API_KEY, 123, 456)));
@@ -576,7 +576,7 @@ describe.each(failureCases)('Generate Connect Link, $name', (failure) => {
 		expect(result.executionError).toBeUndefined();
 		expect(result.errors).toEqual([]);
 		expect(result.success).toEqual([
-			{ json: { error: failure.message(), details: { ...failure.details, ...IDS } }, pairedItem: { item: 0 } },
+			{ json: { error: { message: failure.message(), ...failure.details, ...IDS } }, pairedItem: { item: 0 } },
 		]);
 	});
 
@@ -587,7 +587,7 @@ describe.each(failureCases)('Generate Connect Link, $name', (failure) => {
 		expect(result.success).toEqual([]);
 		expect(result.errors).toEqual([
 			{
-				json: { ...INPUT, error: failure.message(), details: { ...failure.details, ...IDS } },
+				json: { ...INPUT, error: { message: failure.message(), ...failure.details, ...IDS } },
 				pairedItem: { item: 0 },
 			},
 		]);
@@ -652,7 +652,7 @@ describe('Generate Connect Link, three items one invalid', () => {
 		]);
 		expect(result.success).toEqual([
 			success(0, 123, 456),
-			{ json: { error: invalidMessage, details: invalidDetails }, pairedItem: { item: 1 } },
+			{ json: { error: { message: invalidMessage, ...invalidDetails } }, pairedItem: { item: 1 } },
 			success(2, 124, 460),
 		]);
 		expect(result.errors).toEqual([]);
@@ -669,7 +669,7 @@ describe('Generate Connect Link, three items one invalid', () => {
 		expect(recorded).toHaveLength(2);
 		expect(result.success).toEqual([success(0, 123, 456), success(2, 124, 460)]);
 		expect(result.errors).toEqual([
-			{ json: { ...items[1], error: invalidMessage, details: invalidDetails }, pairedItem: { item: 1 } },
+			{ json: { ...items[1], error: { message: invalidMessage, ...invalidDetails } }, pairedItem: { item: 1 } },
 		]);
 		expect(result.readSuccess.map((json) => json.connect_account_link)).toEqual([`${LINK}-1`, `${LINK}-3`]);
 		expectNoKeyAnywhere(result);
@@ -692,10 +692,10 @@ describe('Generate Connect Link, invalid base URL', () => {
 		expect(recorded).toEqual([]);
 		expect(result.success).toEqual([]);
 		const message = invalidBaseUrlMessage('api.woodpecker.co');
-		expect(result.errors.map((item) => [item.json.error, item.pairedItem])).toEqual([
+		expect(result.errors.map((item) => [(item.json.error as IDataObject).message, item.pairedItem])).toEqual([
 			[message, { item: 0 }],
 			[message, { item: 1 }],
 		]);
-		expect(result.errors[1].json.details).toEqual(notSentDetails(BASE_URL_NOT_SENT, 123, 457));
+		expect(result.errors[1].json.error).toEqual({ message, ...notSentDetails(BASE_URL_NOT_SENT, 123, 457) });
 	});
 });

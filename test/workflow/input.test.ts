@@ -61,7 +61,7 @@ describe('account ID input table', () => {
 		const invalid = ACCOUNT_VALUES.map(([raw, reason], index) => ({ raw, reason, index })).filter(
 			(entry) => typeof entry.reason === 'string',
 		);
-		expect(result.errors.map((item) => [item.pairedItem, item.json.error])).toEqual(
+		expect(result.errors.map((item) => [item.pairedItem, (item.json.error as IDataObject).message])).toEqual(
 			invalid.map(({ raw, reason, index }) => [{ item: index }, invalidIdMessage('accountId', raw, reason as string)]),
 		);
 		expect(result.success.length + result.errors.length).toBe(items.length);
@@ -78,11 +78,11 @@ describe('account ID input table', () => {
 		});
 
 		expect(recorded).toEqual([]);
-		expect(result.success.map((item) => item.json.error)).toEqual([
+		expect(result.success.map((item) => (item.json.error as IDataObject).message)).toEqual([
 			invalidIdMessage('companyId', '123/../124', 'not a whole number'),
 			invalidIdMessage('companyId', false, 'a boolean, not a number'),
 		]);
-		expect(result.success.map((item) => (item.json.details as IDataObject).company_id)).toEqual(['123/../124', false]);
+		expect(result.success.map((item) => (item.json.error as IDataObject).company_id)).toEqual(['123/../124', false]);
 	});
 
 	test('failing expression fails its item', async () => {
@@ -101,8 +101,8 @@ describe('account ID input table', () => {
 		expect(recorded).toHaveLength(1);
 		expect(result.success.map((item) => item.pairedItem)).toEqual([{ item: 0 }]);
 		expect(result.errors.map((item) => item.pairedItem)).toEqual([{ item: 1 }]);
-		expect(typeof result.errors[0].json.error).toBe('string');
-		expect(result.errors[0].json.details).toEqual(
+		expect(typeof (result.errors[0].json.error as IDataObject).message).toBe('string');
+		expect((result.errors[0].json.error as IDataObject)).toEqual(
 			expect.objectContaining({ http_status: null, attempts: 0, company_id: '123', account_id: null }),
 		);
 	});

@@ -95,7 +95,7 @@ describe('LinkedIn Account Get Many', () => {
 		expect(scope.isDone()).toBe(true);
 		expect(recorded.map((request) => request.headers['x-company-id'])).toEqual(['123', '125', '124']);
 		expect(result.success).toEqual([{ json: { ...ACCOUNTS[0], company_id: 123 }, pairedItem: { item: 0 } }]);
-		expect(result.errors.map((item) => [item.pairedItem, item.json.error])).toEqual([
+		expect(result.errors.map((item) => [item.pairedItem, (item.json.error as IDataObject).message])).toEqual([
 			[{ item: 1 }, httpFailureMessage(404, { companyId: 125 }, 'No active company found')],
 		]);
 	});
@@ -162,12 +162,12 @@ describe('LinkedIn Account Create', () => {
 		expect(recorded).toHaveLength(1);
 		expect(result.success).toEqual([]);
 		expect(result.errors).toHaveLength(1);
-		expect(result.errors[0].json.error).toBe(httpFailureMessage(400, { companyId: 123, action: 'createAccount' }, woodpeckerMessage));
-		expect(result.errors[0].json.error).toContain(woodpeckerMessage);
-		expect(result.errors[0].json.details).toEqual(
+		expect((result.errors[0].json.error as IDataObject).message).toBe(httpFailureMessage(400, { companyId: 123, action: 'createAccount' }, woodpeckerMessage));
+		expect((result.errors[0].json.error as IDataObject).message).toContain(woodpeckerMessage);
+		expect((result.errors[0].json.error as IDataObject)).toEqual(
 			expect.objectContaining({ http_status: 400, code: 'BAD_REQUEST', request_id: 'r-9', company_id: 123 }),
 		);
-		expect((result.errors[0].json.details as IDataObject).account_id).toBeUndefined();
+		expect((result.errors[0].json.error as IDataObject).account_id).toBeUndefined();
 	});
 
 	test.each([[''], ['Warsaw time'], ['Europe/Warsaw"}'], [42]])('invalid time zone %j not sent', async (zone) => {
@@ -181,7 +181,7 @@ describe('LinkedIn Account Create', () => {
 		});
 
 		expect(recorded).toEqual([]);
-		expect(result.success.map((item) => item.json.error)).toEqual([invalidTimezoneMessage(zone)]);
+		expect(result.success.map((item) => (item.json.error as IDataObject).message)).toEqual([invalidTimezoneMessage(zone)]);
 	});
 
 	test('answer without account id fails', async () => {
@@ -193,7 +193,7 @@ describe('LinkedIn Account Create', () => {
 			onError: 'continueErrorOutput',
 		});
 
-		expect(result.errors.map((item) => item.json.error)).toEqual([
+		expect(result.errors.map((item) => (item.json.error as IDataObject).message)).toEqual([
 			"Woodpecker's response for company 123 has no account_id (HTTP 201). Try again, and report it to Woodpecker support if it keeps happening.",
 		]);
 		expect(JSON.stringify(result.errors)).not.toContain(LINK);
@@ -260,7 +260,7 @@ describe('Company Get Many', () => {
 			onError: 'continueErrorOutput',
 		});
 
-		expect(result.errors.map((item) => [item.pairedItem, item.json.error])).toEqual([
+		expect(result.errors.map((item) => [item.pairedItem, (item.json.error as IDataObject).message])).toEqual([
 			[{ item: 0 }, httpFailureMessage(401, {}, 'Invalid api key')],
 		]);
 		expect(httpFailureMessage(401, {}, 'Invalid api key')).toContain("the agency's client companies");
@@ -277,7 +277,7 @@ describe('Company Get Many', () => {
 		});
 
 		expect(recorded).toEqual([]);
-		expect(result.success.map((item) => item.json.error)).toEqual([
+		expect(result.success.map((item) => (item.json.error as IDataObject).message)).toEqual([
 			'Limit 0 is not a whole number of 1 or more. Set Limit to, for example, 50, or turn on Return All.',
 		]);
 	});

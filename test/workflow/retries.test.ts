@@ -194,7 +194,7 @@ describe('retries never repeat client errors', () => {
 		expect(scope.isDone()).toBe(true);
 		expect(recorded).toHaveLength(1);
 		expect(result.errors).toHaveLength(1);
-		expect((result.errors[0].json.details as IDataObject).attempts).toBe(1);
+		expect((result.errors[0].json.error as IDataObject).attempts).toBe(1);
 		expect(result.logs.filter((line) => line.message.startsWith('Woodpecker'))).toEqual([]);
 	});
 });

@@ -60,7 +60,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			if (!this.continueOnFail()) {
 				throw itemError;
 			}
-			// The error is described in the json alone: n8n replaces the json of an item that
+			// The error is described in the json alone: n8n 2.x replaces the json of an item that
 			// carries an `error` property with the bare message, losing the details.
 			returnData.push({ json: errorItemJson(itemError), pairedItem: { item: itemIndex } });
 		}
@@ -79,16 +79,17 @@ function toItemError(node: INode, error: unknown, itemIndex: number): NodeApiErr
 }
 
 /**
- * The json of an error item: `error` and `details` only, because n8n sends an item to the error
- * output when its json has an `error` and no keys besides `error`, `message` and `details`. There
- * n8n merges it over the input item's json.
+ * The json of an error item: a single `error` object with the message and the details. n8n 2.x
+ * sends an item to the error output when its json has an `error` and no keys besides `error`,
+ * `message` and `details`, and n8n 1.x when `error` is the only key, so one key works in both.
+ * There n8n merges it over the input item's json.
  */
 export function errorItemJson(error: NodeApiError | NodeOperationError): IDataObject {
 	const details = (error.context.details ?? {}) as IDataObject;
 	const target = (error.context.target ?? {}) as IDataObject;
 	return {
-		error: error.message,
-		details: {
+		error: {
+			message: error.message,
 			description: error.description ?? null,
 			http_status: details.httpStatus ?? null,
 			code: details.woodpeckerCode ?? null,

@@ -269,13 +269,26 @@ function readSettings(
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 
 /**
+ * Texts that name a failure when no code survives the wrapping: n8n 1.x replaces the message of
+ * a reset with its own sentence and keeps the original only in the error's `messages`.
+ */
+const FAILURE_TEXTS: Array<[RegExp, string]> = [
+	[/timeout of \d+ms exceeded|\bETIMEDOUT\b/i, 'timeout'],
+	[/socket hang up|\bECONNRESET\b|closed unexpectedly/i, 'ECONNRESET'],
+	[/\bECONNREFUSED\b|refused the connection/i, 'ECONNREFUSED'],
+	[/\bENOTFOUND\b|\bEAI_AGAIN\b/i, 'ENOTFOUND'],
+];
+
+/**
  * Finds the system error code of a failed request. n8n wraps the HTTP client's error in a
- * NodeApiError, so the code sits on the error or one of its causes.
+ * NodeApiError, so the code sits on the error or one of its causes; failing that, the texts of
+ * the chain name the failure.
  */
 export function classifyTransportError(
 	error: unknown,
 ): 'timeout' | { code: string | undefined; detail: string | undefined } {
 	const detail = findInnermostMessage(error);
+	const texts: string[] = [];
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
 		const candidate = current as IDataObject & { cause?: unknown };
@@ -287,7 +300,15 @@ export function classifyTransportError(
 		if (code && /^E[A-Z_]+$/.test(code)) {
 			return { code, detail };
 		}
+		texts.push(message);
+		if (Array.isArray(candidate.messages)) texts.push(...candidate.messages.filter((text) => typeof text === 'string'));
 		current = candidate.cause;
+	}
+
+	for (const [pattern, failure] of FAILURE_TEXTS) {
+		if (texts.some((text) => pattern.test(text))) {
+			return failure === 'timeout' ? 'timeout' : { code: failure, detail };
+		}
 	}
 	return { code: undefined, detail };
 }
