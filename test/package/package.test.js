@@ -72,7 +72,7 @@ test('scanner passes on the sources', async () => {
 	assert.equal(result.passed, true, `${result.message}\n${result.details}`);
 });
 
-/** The .js file tsc makes from each .ts source of the node and credential. */
+/** Lists the .js file tsc makes from each .ts source of the node and credential. */
 function listCompiledSources() {
 	const sources = [];
 	const walk = (folder) => {

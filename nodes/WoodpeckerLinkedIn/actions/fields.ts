@@ -8,7 +8,7 @@ const ID_VALIDATION = [
 ];
 
 /**
- * The client company, picked from the agency's companies or given by ID. Workflows saved when
+ * Builds the Company field: picked from the agency's companies or given by ID. Workflows saved when
  * this was a plain text field keep their value: n8n reads a plain value as it is.
  */
 export function companyLocator(displayOptions: IDisplayOptions, description: string): INodeProperties {
@@ -39,7 +39,7 @@ export function companyLocator(displayOptions: IDisplayOptions, description: str
 	};
 }
 
-/** The LinkedIn account, picked from the chosen company's accounts or given by ID. */
+/** Builds the LinkedIn Account field: picked from the chosen company's accounts or given by ID. */
 export function accountLocator(displayOptions: IDisplayOptions, description: string): INodeProperties {
 	return {
 		displayName: 'LinkedIn Account',

@@ -79,7 +79,7 @@ function toItemError(node: INode, error: unknown, itemIndex: number): NodeApiErr
 }
 
 /**
- * The json of an error item: a single `error` object with the message and the details. n8n 2.x
+ * Builds the json of an error item: a single `error` object with the message and the details. n8n 2.x
  * sends an item to the error output when its json has an `error` and no keys besides `error`,
  * `message` and `details`, and n8n 1.x when `error` is the only key, so one key works in both.
  * There n8n merges it over the input item's json.

@@ -14,7 +14,7 @@ const displayOptions = {
 /**
  * Time zones offered in the list: the canonical IANA zones of the runtime's time zone database.
  * NOTE: Woodpecker accepts a fixed list of canonical IANA zones that it does not publish, so a
- * zone from this list can still be rejected; Woodpecker then answers HTTP 400.
+ * zone from this list can still be rejected, and Woodpecker then returns HTTP 400.
  */
 export const TIME_ZONES = Intl.supportedValuesOf('timeZone');
 
@@ -56,8 +56,8 @@ export async function execute(
 	};
 	const response = await client.request(request);
 
-	// NOTE: Woodpecker does not document the field names of this answer; they are taken to be
-	// those of Generate Connect Link.
+	// NOTE: Woodpecker does not document the field names of this response, so they are taken to
+	// be those of Generate Connect Link.
 	const body = (response.body ?? {}) as IDataObject;
 	if (typeof body.account_id !== 'number' && typeof body.account_id !== 'string') {
 		throw client.missingField('account_id', request, response);

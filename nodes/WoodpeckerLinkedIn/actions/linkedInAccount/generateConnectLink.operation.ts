@@ -45,8 +45,8 @@ export async function execute(
 	}
 
 	return {
-		// NOTE: Woodpecker documents account_id in every success body; the requested ID stands
-		// in only if it is ever left out.
+		// NOTE: Woodpecker documents account_id in every success body. The requested ID is used
+		// only if it is ever left out.
 		account_id: (body as IDataObject).account_id ?? accountId,
 		connect_account_link: link,
 		company_id: companyId,
