@@ -36,11 +36,13 @@ export class WoodpeckerApi implements ICredentialType {
 		},
 	];
 
+	// Trimmed because a key pasted with a trailing space or line break would make the header
+	// invalid, which fails as a connection error rather than as a wrong key.
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
 			headers: {
-				'x-api-key': '={{$credentials.apiKey}}',
+				'x-api-key': '={{$credentials.apiKey.trim()}}',
 			},
 		},
 	};

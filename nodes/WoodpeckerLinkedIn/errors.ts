@@ -93,10 +93,10 @@ export function parseErrorBody(body: unknown, secrets: readonly string[]): Woodp
 	};
 }
 
-/** Parses a response body as JSON, returning undefined when it is not JSON. */
+/** Parses a response body as JSON, returning undefined when it is not JSON. A leading BOM is ignored. */
 export function parseJson(text: string): unknown {
 	try {
-		return JSON.parse(text) as unknown;
+		return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
 	} catch {
 		return undefined;
 	}

@@ -699,3 +699,24 @@ describe('Generate Connect Link, invalid base URL', () => {
 		expect(result.errors[1].json.error).toEqual({ message, ...notSentDetails(BASE_URL_NOT_SENT, 123, 457) });
 	});
 });
+
+describe('Generate Connect Link, pasted key and BOM', () => {
+	test('key trimmed and BOM ignored', async () => {
+		const recorded: RecordedRequest[] = [];
+		const scope = woodpeckerScope(recorded)
+			.post(connectLinkPath(123, 456))
+			.reply(201, `\uFEFF${JSON.stringify({ account_id: 456, connect_account_link: LINK })}`, {
+				'Content-Type': 'application/json; charset=utf-8',
+			});
+
+		const result = await runWorkflow({
+			items: [INPUT],
+			parameters: BY_FIELD,
+			credentials: { apiKey: ` ${TEST_API_KEY}\n`, baseUrl: TEST_BASE_URL },
+		});
+
+		expect(scope.isDone()).toBe(true);
+		expect(recorded).toEqual([expectedConnectLinkRequest(TEST_API_KEY, 123, 456)]);
+		expect(result.success.map((item) => item.json.connect_account_link)).toEqual([LINK]);
+	});
+});

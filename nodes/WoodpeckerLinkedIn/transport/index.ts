@@ -104,7 +104,7 @@ export async function createWoodpeckerClient(context: ClientContext): Promise<Wo
 	const rawBaseUrl = credentials.baseUrl ?? DEFAULT_BASE_URL;
 	const baseUrl = normaliseBaseUrl(rawBaseUrl);
 	const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
-	const secrets = [apiKey];
+	const secrets = [apiKey, apiKey.trim()];
 
 	return {
 		secrets,
