@@ -198,24 +198,29 @@ async function executeWorkflow(runtime, userFolder, workflowId) {
  * Starts `n8n start` on a free port of 127.0.0.1 and resolves once its REST API responds.
  * The process gets its own process group so that `stop()` ends it with its task runner.
  */
-async function startN8nServer(runtime, userFolder, { timeoutMs = 90_000, port: fixedPort } = {}) {
+async function startN8nServer(runtime, userFolder, { timeoutMs = 90_000, port: fixedPort, logFile } = {}) {
 	const port = fixedPort ?? (await freePort());
 	const env = { ...(await n8nEnvironment(runtime, userFolder)), N8N_PORT: String(port) };
+	// With a log file n8n writes there directly, so it never writes into the pipe of a parent that
+	// has gone away; without one its output is kept for error messages.
+	const logFd = logFile ? fs.openSync(logFile, 'a') : undefined;
 	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], {
 		cwd: userFolder,
 		env,
 		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
+		stdio: logFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
 	});
+	if (logFd !== undefined) fs.closeSync(logFd);
 	let output = '';
-	child.stdout.on('data', (chunk) => (output += chunk));
-	child.stderr.on('data', (chunk) => (output += chunk));
+	child.stdout?.on('data', (chunk) => (output += chunk));
+	child.stderr?.on('data', (chunk) => (output += chunk));
+	const readOutput = () => (logFile ? fs.readFileSync(logFile, 'utf8') : output);
 	const exited = new Promise((resolve) => child.once('exit', resolve));
 
 	const url = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`n8n start exited with ${child.exitCode}:\n${output}`);
+		if (child.exitCode !== null) throw new Error(`n8n start exited with ${child.exitCode}:\n${readOutput()}`);
 		try {
 			// The health check responds before the REST routes exist, and the settings route comes last.
 			const response = await fetch(`${url}/rest/settings`);
@@ -225,14 +230,15 @@ async function startN8nServer(runtime, userFolder, { timeoutMs = 90_000, port: f
 		}
 		if (Date.now() > deadline) {
 			process.kill(-child.pid, 'SIGTERM');
-			throw new Error(`n8n start did not respond on ${url} within ${timeoutMs} ms:\n${output}`);
+			throw new Error(`n8n start did not respond on ${url} within ${timeoutMs} ms:\n${readOutput()}`);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 
 	return {
 		url,
-		output: () => output,
+		pid: child.pid,
+		output: readOutput,
 		async stop() {
 			if (child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
 			await exited;

@@ -282,3 +282,20 @@ describe('Company Get Many', () => {
 		]);
 	});
 });
+
+describe('LinkedIn Account Create time zones', () => {
+	test.each([['UTC'], ['GMT'], ['Etc/UTC']])('%s accepted and sent', async (zone) => {
+		const recorded: RecordedRequest[] = [];
+		const scope = woodpeckerScope(recorded)
+			.post('/rest/v2/agency/companies/123/linkedin_accounts', { timezone: zone })
+			.reply(201, { account_id: 9002, connect_account_link: LINK });
+
+		const result = await runWorkflow({
+			items: [{ zone }],
+			parameters: { operation: 'create', companyId: '123', timezone: '={{ $json.zone }}' },
+		});
+
+		expect(scope.isDone()).toBe(true);
+		expect(result.success.map((item) => item.json.timezone)).toEqual([zone]);
+	});
+});

@@ -3,7 +3,7 @@ import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 const ID_VALIDATION = [
 	{
 		type: 'regex' as const,
-		properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'Enter a numeric ID, for example 123' },
+		properties: { regex: '^\\s*\\d+(\\.0+)?\\s*$', errorMessage: 'Enter a numeric ID, for example 123' },
 	},
 ];
 

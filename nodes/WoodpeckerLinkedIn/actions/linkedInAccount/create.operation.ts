@@ -18,8 +18,9 @@ const displayOptions = {
  */
 export const TIME_ZONES = Intl.supportedValuesOf('timeZone');
 
-// Area/Location names such as America/Argentina/Buenos_Aires, and nothing that could alter the body.
-const TIME_ZONE_FORMAT = /^[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+$/;
+// UTC, GMT and Area/Location names such as America/Argentina/Buenos_Aires, and nothing that could
+// alter the body.
+const TIME_ZONE_FORMAT = /^(?:UTC|GMT|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+)$/;
 
 export const description: INodeProperties[] = [
 	companyLocator(displayOptions, 'The client company to add the LinkedIn account to'),
