@@ -20,7 +20,7 @@ const { woodpeckerCredential } = require('./lib/workflows');
 const OWNER_EMAIL = 'owner@example.com';
 const OWNER_PASSWORD = 'Woodpecker-dev-1';
 
-/** Whether something already answers HTTP on the port, such as an n8n left from an earlier run. */
+/** Checks whether something already serves HTTP on the port, such as an n8n left from an earlier run. */
 async function isPortServing(port) {
 	try {
 		await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2_000) });
@@ -34,7 +34,7 @@ async function main() {
 	const n8nPort = Number(process.env.N8N_DEV_PORT || 5678);
 	const sandboxPort = Number(process.env.SANDBOX_PORT || 8788);
 	if (await isPortServing(n8nPort)) {
-		throw new Error(`Something already answers on 127.0.0.1:${n8nPort}, perhaps an n8n from an earlier run. Stop it, or set N8N_DEV_PORT.`);
+		throw new Error(`Something already responds on 127.0.0.1:${n8nPort}, perhaps an n8n from an earlier run. Stop it, or set N8N_DEV_PORT.`);
 	}
 	const userFolder = path.join(n8n.ROOT, '.cache', 'dev-n8n');
 	fs.mkdirSync(userFolder, { recursive: true });

@@ -34,7 +34,7 @@ export interface WoodpeckerErrorBody {
 	timestamp?: string;
 }
 
-/** What the error output shows about a failure, beside the message and description. */
+/** Details of a failure that the error output shows beside the message and description. */
 export interface FailureDetails {
 	httpStatus: number | null;
 	woodpeckerCode: string | null;
@@ -139,7 +139,7 @@ function failureCause(status: number | null): Failure | undefined {
 	return undefined;
 }
 
-/** The ids of the item a request was for, in the same names as the node's output. */
+/** Returns the IDs of the item a request was for, named as in the node's output. */
 export function targetFields(target: RequestTarget): IDataObject {
 	const fields: IDataObject = {};
 	if (target.companyId !== undefined) fields.company_id = target.companyId;
@@ -245,7 +245,7 @@ function describeKeys(body: unknown): string {
 	return `had only the fields ${keys.slice(0, 10).join(', ')}`;
 }
 
-/** Builds the error for a request that got no answer within the timeout. */
+/** Builds the error for a request that got no response within the timeout. */
 export function timeoutError(context: FailureContext, timeoutMs: number): NodeApiError {
 	return createApiError(
 		context,
@@ -295,7 +295,7 @@ function describeConnectionProblem(code: string | undefined): string {
 }
 
 /**
- * Builds the error for an input value that failed validation. `target` holds the raw values of
+ * Builds the error for an input value that failed validation. `target` contains the raw values of
  * the item's ids, so that the error output shows what the item contained.
  */
 export function invalidInputError(

@@ -5,7 +5,7 @@
 import { formatValue, ID_PARAMETER_LABELS, type IdParameter } from './validation';
 
 /**
- * What a request is about: the company and LinkedIn account where the operation has them, and for
+ * Subject of a request: the company and LinkedIn account where the operation has them, and for
  * requests whose 400 means something of their own, the action.
  */
 export interface RequestTarget {
@@ -126,7 +126,7 @@ export function missingFieldMessage(field: string, status: number, target: Reque
 
 export function timeoutMessage(timeoutMs: number, target: RequestTarget, attempts = 1): string {
 	const tries = attempts > 1 ? ` in any of ${attempts} attempts` : '';
-	return `Woodpecker did not answer within ${timeoutMs / 1000} seconds for ${describeTarget(target)}${tries}. Try again later, or raise Options > Timeout.`;
+	return `Woodpecker did not respond within ${timeoutMs / 1000} seconds for ${describeTarget(target)}${tries}. Try again later, or raise Options > Timeout.`;
 }
 
 export function connectionFailureMessage(

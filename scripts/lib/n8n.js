@@ -201,8 +201,8 @@ async function executeWorkflow(runtime, userFolder, workflowId) {
 async function startN8nServer(runtime, userFolder, { timeoutMs = 90_000, port: fixedPort, logFile } = {}) {
 	const port = fixedPort ?? (await freePort());
 	const env = { ...(await n8nEnvironment(runtime, userFolder)), N8N_PORT: String(port) };
-	// With a log file n8n writes there directly, so it never writes into the pipe of a parent that
-	// has gone away; without one its output is kept for error messages.
+	// With a log file, n8n writes there directly, so it never writes into the pipe of a parent
+	// that has gone away. Without one, its output is kept in memory for error messages.
 	const logFd = logFile ? fs.openSync(logFile, 'a') : undefined;
 	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], {
 		cwd: userFolder,

@@ -174,7 +174,7 @@ describe('other failures', () => {
 
 	test('timeout names the limit', () => {
 		expect(timeoutError(failure(0, 3), 1500).message).toBe(
-			'Woodpecker did not answer within 1.5 seconds for account 456 of company 123 in any of 3 attempts. Try again later, or raise Options > Timeout.',
+			'Woodpecker did not respond within 1.5 seconds for account 456 of company 123 in any of 3 attempts. Try again later, or raise Options > Timeout.',
 		);
 	});
 

@@ -20,7 +20,7 @@ export function connectLinkPath(companyId: number | string, accountId: number | 
 	return `/rest/v2/agency/companies/${companyId}/linkedin_accounts/${accountId}/generate-connect-link`;
 }
 
-/** A scope on the test base URL whose requests are appended to `recorded`. */
+/** Creates a nock scope on the test base URL that appends each request to `recorded`. */
 export function woodpeckerScope(recorded: RecordedRequest[], baseUrl = TEST_BASE_URL): nock.Scope {
 	const scope = nock(baseUrl);
 	scope.on('request', (request: { method: string; path: string; headers: Record<string, unknown> }, _interceptor: unknown, body: string) => {
@@ -41,7 +41,7 @@ export function expectedConnectLinkRequest(apiKey: string, companyId: number, ac
 
 /**
  * A real HTTP server on 127.0.0.1 that closes the connection of its first `resets` requests
- * without an answer, as a crashed proxy would, and answers later ones with `status` and `body`.
+ * without a response, as a crashed proxy would, and responds to later ones with `status` and `body`.
  * nock can only imitate a reset, and its imitation sometimes raises the socket error twice.
  */
 export async function startResettingServer(

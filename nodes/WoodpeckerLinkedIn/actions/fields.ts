@@ -7,14 +7,19 @@ const ID_VALIDATION = [
 	},
 ];
 
-/**
- * Builds the Company field: picked from the agency's companies or given by ID. Workflows saved when
- * this was a plain text field keep their value: n8n reads a plain value as it is.
- */
-export function companyLocator(displayOptions: IDisplayOptions, description: string): INodeProperties {
+interface LocatorSpec {
+	displayName: string;
+	name: string;
+	listPlaceholder: string;
+	searchListMethod: string;
+	idPlaceholder: string;
+}
+
+/** Builds a resource locator: a searchable list, or a numeric ID typed in or given by an expression. */
+function idLocator(spec: LocatorSpec, displayOptions: IDisplayOptions, description: string): INodeProperties {
 	return {
-		displayName: 'Company',
-		name: 'companyId',
+		displayName: spec.displayName,
+		name: spec.name,
 		type: 'resourceLocator',
 		required: true,
 		default: { mode: 'list', value: '' },
@@ -25,47 +30,51 @@ export function companyLocator(displayOptions: IDisplayOptions, description: str
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				placeholder: 'Select a client company…',
-				typeOptions: { searchListMethod: 'searchCompanies', searchable: true },
+				placeholder: spec.listPlaceholder,
+				typeOptions: { searchListMethod: spec.searchListMethod, searchable: true },
 			},
 			{
 				displayName: 'By ID',
 				name: 'id',
 				type: 'string',
-				placeholder: 'e.g. 123',
+				placeholder: spec.idPlaceholder,
 				validation: ID_VALIDATION,
 			},
 		],
 	};
 }
 
-/** Builds the LinkedIn Account field: picked from the chosen company's accounts or given by ID. */
-export function accountLocator(displayOptions: IDisplayOptions, description: string): INodeProperties {
-	return {
-		displayName: 'LinkedIn Account',
-		name: 'accountId',
-		type: 'resourceLocator',
-		required: true,
-		default: { mode: 'list', value: '' },
-		description,
+/**
+ * Builds the Company field. Workflows saved when this was a plain text field keep their value,
+ * because n8n reads a plain value as it is.
+ */
+export function companyLocator(displayOptions: IDisplayOptions, description: string): INodeProperties {
+	return idLocator(
+		{
+			displayName: 'Company',
+			name: 'companyId',
+			listPlaceholder: 'Select a client company…',
+			searchListMethod: 'searchCompanies',
+			idPlaceholder: 'e.g. 123',
+		},
 		displayOptions,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a LinkedIn account…',
-				typeOptions: { searchListMethod: 'searchAccounts', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 456',
-				validation: ID_VALIDATION,
-			},
-		],
-	};
+		description,
+	);
+}
+
+/** Builds the LinkedIn Account field, listing the accounts of the chosen company. */
+export function accountLocator(displayOptions: IDisplayOptions, description: string): INodeProperties {
+	return idLocator(
+		{
+			displayName: 'LinkedIn Account',
+			name: 'accountId',
+			listPlaceholder: 'Select a LinkedIn account…',
+			searchListMethod: 'searchAccounts',
+			idPlaceholder: 'e.g. 456',
+		},
+		displayOptions,
+		description,
+	);
 }
 
 /** Return All and Limit, as every n8n "Get Many" operation offers them. */

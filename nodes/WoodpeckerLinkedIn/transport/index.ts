@@ -281,8 +281,8 @@ const FAILURE_TEXTS: Array<[RegExp, string]> = [
 
 /**
  * Finds the system error code of a failed request. n8n wraps the HTTP client's error in a
- * NodeApiError, so the code sits on the error or one of its causes; failing that, the texts of
- * the chain name the failure.
+ * NodeApiError, so the code is on the error or one of its causes. Without a code, the messages
+ * in that chain name the failure.
  */
 export function classifyTransportError(
 	error: unknown,

@@ -1,20 +1,20 @@
 /**
  * When to send a failed request again and how long to wait first. Woodpecker works on one
  * request per API key at a time and queues up to 6 more for at most 15 seconds, so a request can
- * be rejected when other workflows use the same key. Those rejections, Woodpecker's 5xx answers
+ * be rejected when other workflows use the same key. Those rejections, Woodpecker's 5xx responses
  * and broken connections pass, so they are retried. Everything else would fail the same way again.
  */
 
-/** HTTP statuses worth another attempt: 429 and the 5xx answers of an overloaded or restarting service. */
+/** HTTP statuses worth another attempt: 429 and the 5xx responses of an overloaded or restarting service. */
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 
-/** Longest wait between two attempts from the exponential backoff, in milliseconds. */
+/** Maximum wait between two attempts from the exponential backoff, in milliseconds. */
 export const MAX_BACKOFF_MS = 30_000;
 
-/** Longest wait that a Retry-After header can ask for and still be honoured, in milliseconds. */
+/** Maximum wait that a Retry-After header can request and still be honoured, in milliseconds. */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
-/** What one attempt ended with, as far as the retry decision is concerned. */
+/** Outcome of one attempt, as far as the retry decision is concerned. */
 export type AttemptOutcome =
 	| { kind: 'response'; statusCode: number; retryAfter?: string }
 	| { kind: 'timeout' }
@@ -51,7 +51,7 @@ export function parseRetryAfter(header: string | undefined, now: number): number
 
 /**
  * Returns how long to wait before retry number `retry` (1 for the first retry): Retry-After when
- * the answer has one, capped at MAX_RETRY_AFTER_MS, else exponential backoff from `initialDelayMs`
+ * the response has one, capped at MAX_RETRY_AFTER_MS, else exponential backoff from `initialDelayMs`
  * capped at MAX_BACKOFF_MS, with a random half taken off so that clients sharing a key spread out.
  */
 export function retryDelay(

@@ -39,7 +39,7 @@ export const description: INodeProperties[] = [
 					{
 						name: 'Waiting for Connection',
 						value: 'WAITING_FOR_CONNECTION',
-						description: 'Created, but nobody has used its connect link yet',
+						description: 'Created, but its connect link has not been used yet',
 					},
 				],
 				description:
