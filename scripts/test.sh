@@ -16,7 +16,7 @@ npm run --silent typecheck
 npx jest --json --outputFile="$jest_results"
 npm run --silent build >/dev/null
 node --test --test-reporter=spec --test-reporter-destination=stdout \
-	--test-reporter=tap --test-reporter-destination="$e2e_results" test/package/ test/e2e/
+	--test-reporter=tap --test-reporter-destination="$e2e_results" test/package/ test/e2e/ test/bench/
 
 # The last n8n 1.x line, on Node.js 22: the same end-to-end suite.
 N8N_VERSION=1.123.81 node --test --test-reporter=spec --test-reporter-destination=stdout \

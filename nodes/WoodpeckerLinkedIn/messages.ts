@@ -43,6 +43,8 @@ const OPTION_HINTS: Record<string, string> = {
 	timeout: 'Timeout {value} is not a positive number of milliseconds. Set Options > Timeout to, for example, 30000 for 30 seconds.',
 	maxRetries: 'Max Retries {value} is not a whole number from 0 to 10. Set Options > Max Retries to, for example, 5.',
 	retryDelay: 'Retry Delay {value} is not a number of milliseconds of 0 or more. Set Options > Retry Delay to, for example, 1000.',
+	parallelRequests:
+		'Parallel Requests {value} is not a whole number from 1 to 7. Set Options > Parallel Requests to 1 to send one request at a time, or to at most 7, the most requests Woodpecker queues for one API key.',
 };
 
 export function invalidFilterMessage(filter: string, raw: unknown): string {

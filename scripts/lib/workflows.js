@@ -88,4 +88,45 @@ function connectLinkWorkflow({ id, name, rows, onError, credential, options = {}
 	};
 }
 
-module.exports = { WOODPECKER_NODE, connectLinkWorkflow, woodpeckerCredential };
+const HTTP_REQUEST_NODE = 'HTTP Request';
+
+/** Builds a Header Auth credential that sends the API key as `x-api-key`, as a user would set it up. */
+function headerAuthCredential(id, name, apiKey) {
+	return { id, name, type: 'httpHeaderAuth', data: { name: 'x-api-key', value: apiKey } };
+}
+
+/**
+ * Builds the workflow of connectLinkWorkflow with n8n's HTTP Request node in place of the
+ * Woodpecker LinkedIn node, set up as a user would: POST to the same URL, the key in a Header Auth
+ * credential, and the node's default options.
+ */
+function httpRequestWorkflow({ id, name, rows, onError, credential, baseUrl }) {
+	const workflow = connectLinkWorkflow({ id, name, rows, onError, credential });
+	const node = workflow.nodes.find((candidate) => candidate.name === WOODPECKER_NODE);
+	Object.assign(node, {
+		name: HTTP_REQUEST_NODE,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.5,
+		parameters: {
+			method: 'POST',
+			url: `=${baseUrl}/rest/v2/agency/companies/{{ $json.company_id }}/linkedin_accounts/{{ $json.account_id }}/generate-connect-link`,
+			authentication: 'genericCredentialType',
+			genericAuthType: 'httpHeaderAuth',
+			options: {},
+		},
+		credentials: { httpHeaderAuth: { id: credential.id, name: credential.name } },
+	});
+	workflow.connections['CRM rows'].main[0][0].node = HTTP_REQUEST_NODE;
+	workflow.connections[HTTP_REQUEST_NODE] = workflow.connections[WOODPECKER_NODE];
+	delete workflow.connections[WOODPECKER_NODE];
+	return workflow;
+}
+
+module.exports = {
+	HTTP_REQUEST_NODE,
+	WOODPECKER_NODE,
+	connectLinkWorkflow,
+	headerAuthCredential,
+	httpRequestWorkflow,
+	woodpeckerCredential,
+};

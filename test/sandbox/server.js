@@ -195,6 +195,9 @@ const DEFAULT_RANDOM_SEED = 1;
  * @property {number} maxInProgress Highest number of requests in progress at once for any one
  *   API key. It is counted even when the concurrency rule is off.
  * @property {number} maxQueued Highest number of requests waiting at once for any one API key.
+ * @property {number} maxOpen Highest number of API requests open at once, all keys together:
+ *   received and not yet answered, reset or given up by the client. This is what a client
+ *   has in flight, network delay included.
  */
 
 /**
@@ -235,6 +238,7 @@ const DEFAULT_RANDOM_SEED = 1;
  *   when random faults are off.
  * @property {Map<string, KeyGate>} gates By API key.
  * @property {SandboxStats} stats
+ * @property {number} openRequests API requests received and not yet closed.
  * @property {AbortController} closing Aborted by close(), which cancels every pending delay.
  */
 
@@ -1037,7 +1041,7 @@ const ROUTES = [
 
 /** @returns {SandboxStats} */
 function createStats() {
-	return { received: 0, answered: {}, rejectedByConcurrency: 0, faults: {}, maxInProgress: 0, maxQueued: 0 };
+	return { received: 0, answered: {}, rejectedByConcurrency: 0, faults: {}, maxInProgress: 0, maxQueued: 0, maxOpen: 0 };
 }
 
 /**
@@ -1047,6 +1051,7 @@ function createStats() {
  */
 function resetStats(state) {
 	state.stats = createStats();
+	state.stats.maxOpen = state.openRequests;
 	for (const gate of state.gates.values()) {
 		state.stats.maxInProgress = Math.max(state.stats.maxInProgress, gate.inProgress);
 		state.stats.maxQueued = Math.max(state.stats.maxQueued, gate.waiting.length);
@@ -1377,6 +1382,11 @@ async function handleRequest(state, req, res) {
 		};
 		state.requests.push(record);
 		state.stats.received += 1;
+		state.openRequests += 1;
+		state.stats.maxOpen = Math.max(state.stats.maxOpen, state.openRequests);
+		res.once('close', () => {
+			state.openRequests -= 1;
+		});
 
 		// Half of the round trip passes before the request reaches the queue, and the other
 		// half after it has left, so the request is not in progress during the second half.
@@ -1837,6 +1847,7 @@ async function startSandbox(options = {}) {
 		nextRandom: settings.randomFaults === null ? null : createRandomGenerator(settings.randomFaults.seed),
 		gates: new Map(),
 		stats: createStats(),
+		openRequests: 0,
 		closing: new AbortController(),
 	};
 

@@ -739,7 +739,12 @@ describe('sandbox concurrency rule', () => {
 			faults: { slow: 1 },
 			maxInProgress: 1,
 			maxQueued: 6,
+			// The rejected requests are answered at once, so whether they overlap depends on timing.
+			maxOpen: expect.any(Number),
 		});
+		// The seven admitted requests stay open together, and at least one rejected one beside them.
+		expect(sandbox.stats.maxOpen).toBeGreaterThanOrEqual(8);
+		expect(sandbox.stats.maxOpen).toBeLessThanOrEqual(10);
 	});
 
 	test('other key is not affected', async () => {
@@ -1416,6 +1421,7 @@ describe('sandbox stats and settings', () => {
 			faults: { 503: 1 },
 			maxInProgress: 1,
 			maxQueued: 0,
+			maxOpen: 1,
 		};
 		expect(sandbox.stats).toEqual(expected);
 		expect(listed.status).toBe(200);
@@ -1436,7 +1442,7 @@ describe('sandbox stats and settings', () => {
 
 	test('stats reset', async () => {
 		sandbox = await startSandbox();
-		const zero = { received: 0, answered: {}, rejectedByConcurrency: 0, faults: {}, maxInProgress: 0, maxQueued: 0 };
+		const zero = { received: 0, answered: {}, rejectedByConcurrency: 0, faults: {}, maxInProgress: 0, maxQueued: 0, maxOpen: 0 };
 		await call(sandbox, 'GET', '/rest/v2/agency/companies');
 
 		sandbox.resetStats();
@@ -1893,6 +1899,7 @@ describe('sandbox LinkedIn account routes', () => {
 			faults: { 500: 1, 503: 1, 'no-link-201': 1 },
 			maxInProgress: 1,
 			maxQueued: 0,
+			maxOpen: 1,
 		});
 	});
 
@@ -1924,6 +1931,7 @@ describe('sandbox LinkedIn account routes', () => {
 			faults: { slow: 1 },
 			maxInProgress: 1,
 			maxQueued: 1,
+			maxOpen: 3,
 		});
 	});
 });

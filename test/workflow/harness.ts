@@ -49,6 +49,22 @@ export interface RunOptions {
 	readOnSuccess?: string;
 	/** Expression the node on the error output evaluates per item. */
 	readOnError?: string;
+	/**
+	 * Another node in place of the Woodpecker LinkedIn node, keeping its name, with its own type
+	 * registered. The benchmark compares n8n's HTTP Request node this way.
+	 */
+	replacement?: ReplacementNode;
+	/** Leave out the reading nodes, so that only the node under test runs after the start node. */
+	withoutReaders?: boolean;
+}
+
+export interface ReplacementNode {
+	type: string;
+	typeVersion: number;
+	nodeType: INodeType | IVersionedNodeType;
+	parameters: INodeParameters;
+	/** Credential type and its decrypted data. */
+	credential: { type: string; data: ICredentialDataDecryptedObject };
 }
 
 export interface RunResult {
@@ -67,20 +83,24 @@ export interface RunResult {
 }
 
 class TestNodeTypes implements INodeTypes {
-	private readonly types: Record<string, INodeType> = {
+	private readonly types: Record<string, INodeType | IVersionedNodeType> = {
 		[NODE_TYPE]: new WoodpeckerLinkedIn(),
 		'test.items': new TestItems(),
 		'test.read': new TestRead(),
 	};
 
+	constructor(replacement?: ReplacementNode) {
+		if (replacement !== undefined) this.types[replacement.type] = replacement.nodeType;
+	}
+
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
 		return this.getByNameAndVersion(nodeType);
 	}
 
-	getByNameAndVersion(nodeType: string): INodeType {
+	getByNameAndVersion(nodeType: string, version?: number): INodeType {
 		const type = this.types[nodeType];
 		if (type === undefined) throw new Error(`Unknown node type ${nodeType}`);
-		return type;
+		return 'nodeVersions' in type ? type.getNodeType(version) : type;
 	}
 
 	getKnownTypes() {
@@ -95,7 +115,8 @@ class TestNodeTypes implements INodeTypes {
 class TestCredentialsHelper extends ICredentialsHelper {
 	private readonly credentialType: ICredentialType = new WoodpeckerApi();
 
-	constructor(private readonly data: ICredentialDataDecryptedObject) {
+	/** Decrypted data by credential type. */
+	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
 
@@ -109,12 +130,13 @@ class TestCredentialsHelper extends ICredentialsHelper {
 
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
-		_typeName: string,
+		typeName: string,
 		requestOptions: IHttpRequestOptions,
 		workflow?: Workflow,
 		node?: INode,
 	): Promise<IHttpRequestOptions> {
 		const authenticate = this.credentialType.authenticate;
+		if (typeName !== this.credentialType.name) return requestOptions;
 		if (typeof authenticate !== 'object' || !workflow || !node) return requestOptions;
 		const resolve = (value: string) =>
 			isExpression(value)
@@ -142,8 +164,14 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used by these tests');
 	}
 
-	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
-		return { ...this.data };
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: unknown,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		const data = this.data[type];
+		if (data === undefined) throw new Error(`No test credential of type ${type}`);
+		return { ...data };
 	}
 
 	async updateCredentials() {}
@@ -168,16 +196,21 @@ function buildWorkflow(options: RunOptions, nodeTypes: INodeTypes): Workflow {
 		{
 			id: 'woodpecker',
 			name: NODE_NAME,
-			type: NODE_TYPE,
-			typeVersion: 1,
 			position: [200, 0],
-			parameters: {
-				resource: 'linkedInAccount',
-				operation: 'generateConnectLink',
-				...options.parameters,
-			},
-			credentials: { woodpeckerApi: { id: '1', name: 'Woodpecker sandbox' } },
 			onError: options.onError ?? 'stopWorkflow',
+			...(options.replacement === undefined
+				? {
+						type: NODE_TYPE,
+						typeVersion: 1,
+						parameters: { resource: 'linkedInAccount', operation: 'generateConnectLink', ...options.parameters },
+						credentials: { woodpeckerApi: { id: '1', name: 'Woodpecker sandbox' } },
+					}
+				: {
+						type: options.replacement.type,
+						typeVersion: options.replacement.typeVersion,
+						parameters: options.replacement.parameters,
+						credentials: { [options.replacement.credential.type]: { id: '2', name: 'Replacement credential' } },
+					}),
 		},
 		{
 			id: 'on-success',
@@ -196,9 +229,12 @@ function buildWorkflow(options: RunOptions, nodeTypes: INodeTypes): Workflow {
 			parameters: { value: options.readOnError ?? '={{ $json }}' },
 		},
 	];
+	if (options.withoutReaders === true) {
+		nodes.splice(2);
+	}
 	const connections: IConnections = {
 		Start: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] },
-		[NODE_NAME]: {
+		[NODE_NAME]: options.withoutReaders === true ? { main: [] } : {
 			main: [
 				[{ node: 'On Success', type: 'main', index: 0 }],
 				[{ node: 'On Error', type: 'main', index: 0 }],
@@ -209,7 +245,7 @@ function buildWorkflow(options: RunOptions, nodeTypes: INodeTypes): Workflow {
 }
 
 function testAdditionalData(
-	credentials: ICredentialDataDecryptedObject,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
 	extra: Partial<IWorkflowExecuteAdditionalData> = {},
 ): IWorkflowExecuteAdditionalData {
 	return {
@@ -243,7 +279,7 @@ export async function runListSearch(
 	const nodeTypes = new TestNodeTypes();
 	const workflow = buildWorkflow({ items: [], parameters }, nodeTypes);
 	const node = workflow.getNode(NODE_NAME)!;
-	const additionalData = testAdditionalData(credentials, { currentNodeParameters: node.parameters });
+	const additionalData = testAdditionalData({ woodpeckerApi: credentials }, { currentNodeParameters: node.parameters });
 	const context = new LoadOptionsContext(workflow, node, additionalData, method === 'searchCompanies' ? 'companyId' : 'accountId');
 	const nodeType = nodeTypes.getByNameAndVersion(NODE_TYPE) as WoodpeckerLinkedIn;
 	return await nodeType.methods.listSearch[method].call(context, filter, paginationToken);
@@ -252,7 +288,7 @@ export async function runListSearch(
 /** Runs the test workflow once and returns what each output carried. */
 export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 	logLines.length = 0;
-	const nodeTypes = new TestNodeTypes();
+	const nodeTypes = new TestNodeTypes(options.replacement);
 	const workflow = buildWorkflow(options, nodeTypes);
 
 	const hooks = new ExecutionLifecycleHooks('manual', 'execution-test', {
@@ -270,7 +306,10 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
 
-	const credentials = options.credentials ?? { apiKey: TEST_API_KEY, baseUrl: TEST_BASE_URL };
+	const credentials = {
+		woodpeckerApi: options.credentials ?? { apiKey: TEST_API_KEY, baseUrl: TEST_BASE_URL },
+		...(options.replacement && { [options.replacement.credential.type]: options.replacement.credential.data }),
+	};
 	const additionalData = testAdditionalData(credentials, { hooks } as Partial<IWorkflowExecuteAdditionalData>);
 
 	const startNode = workflow.getNode('Start')!;

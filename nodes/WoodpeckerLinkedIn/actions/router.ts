@@ -7,7 +7,10 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
+import { invalidInputError } from '../errors';
+import { invalidOptionMessage } from '../messages';
 import { createWoodpeckerClient, type WoodpeckerClient } from '../transport';
+import { readParallelRequests } from '../transport/settings';
 import * as company from './company';
 import * as linkedInAccount from './linkedInAccount';
 
@@ -30,9 +33,11 @@ const operations: Record<string, Record<string, Operation>> = {
 };
 
 /**
- * Runs the chosen operation once per input item, in order. Every item yields its results, each
- * with `pairedItem`: exactly one for single-result operations, any number for "Get Many". An item
- * that fails yields one error item when the node continues on fail.
+ * Runs the chosen operation once per input item, up to Parallel Requests items at a time. Every
+ * item yields its results in input order, each with `pairedItem`: exactly one for single-result
+ * operations, any number for "Get Many". An item that fails yields one error item when the node
+ * continues on fail. Otherwise no further item starts, and once the items in flight are done, the
+ * error of the first failed item stops the execution.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -45,27 +50,57 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" of resource "${resource}" is not supported by this version of the node`,
 		);
 	}
+	if (items.length === 0) return [[]];
 
-	const returnData: INodeExecutionData[] = [];
-	let client: WoodpeckerClient | undefined;
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			client ??= await createWoodpeckerClient(this);
-			const result = await run.call(this, client, itemIndex);
-			for (const json of Array.isArray(result) ? result : [result]) {
-				returnData.push({ json, pairedItem: { item: itemIndex } });
-			}
-		} catch (error) {
-			const itemError = toItemError(this.getNode(), error, itemIndex);
-			if (!this.continueOnFail()) {
-				throw itemError;
-			}
-			// The error is described in the json alone: n8n 2.x replaces the json of an item that
-			// carries an `error` property with the bare message, losing the details.
-			returnData.push({ json: errorItemJson(itemError), pairedItem: { item: itemIndex } });
-		}
+	const node = this.getNode();
+	const continueOnFail = this.continueOnFail();
+	let parallel: ReturnType<typeof readParallelRequests>;
+	try {
+		parallel = readParallelRequests(this);
+	} catch (error) {
+		// An expression in the option failed: every item reports it.
+		parallel = { valid: false, value: error };
 	}
-	return [returnData];
+
+	let client: WoodpeckerClient | undefined;
+	const runItem = async (itemIndex: number): Promise<INodeExecutionData[]> => {
+		if (!parallel.valid) {
+			throw parallel.value instanceof Error
+				? new NodeOperationError(node, parallel.value.message, { itemIndex })
+				: invalidInputError(node, invalidOptionMessage('parallelRequests', parallel.value), {}, itemIndex);
+		}
+		client ??= await createWoodpeckerClient(this);
+		const result = await run.call(this, client, itemIndex);
+		return (Array.isArray(result) ? result : [result]).map((json) => ({ json, pairedItem: { item: itemIndex } }));
+	};
+
+	const results: INodeExecutionData[][] = new Array(items.length);
+	// Errors of failed items, when the node does not continue on fail.
+	const failures: Array<{ itemIndex: number; error: NodeApiError | NodeOperationError }> = [];
+	let nextIndex = 0;
+	const worker = async () => {
+		while (nextIndex < items.length && failures.length === 0) {
+			const itemIndex = nextIndex++;
+			try {
+				results[itemIndex] = await runItem(itemIndex);
+			} catch (error) {
+				const itemError = toItemError(node, error, itemIndex);
+				if (!continueOnFail) {
+					failures.push({ itemIndex, error: itemError });
+					return;
+				}
+				// The error is described in the json alone: n8n 2.x replaces the json of an item that
+				// carries an `error` property with the bare message, losing the details.
+				results[itemIndex] = [{ json: errorItemJson(itemError), pairedItem: { item: itemIndex } }];
+			}
+		}
+	};
+	const width = parallel.valid ? Math.min(parallel.value, items.length) : 1;
+	await Promise.all(Array.from({ length: width }, worker));
+	if (failures.length > 0) {
+		throw failures.reduce((first, failure) => (failure.itemIndex < first.itemIndex ? failure : first)).error;
+	}
+	return [results.flat()];
 }
 
 /** Makes any error of an item an n8n node error that names the item. */

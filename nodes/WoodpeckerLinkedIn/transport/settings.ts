@@ -35,3 +35,24 @@ export function readRequestSettings(context: IExecuteFunctions, itemIndex: numbe
 	}
 	return { valid: true, settings: { timeoutMs: Math.ceil(timeoutMs), maxRetries, retryDelayMs } };
 }
+
+/**
+ * Woodpecker works on one request per API key at a time and queues up to six more; it drops any
+ * request beyond those at once. Seven in flight keep its queue full without a drop.
+ */
+export const MAX_PARALLEL_REQUESTS = 7;
+export const DEFAULT_PARALLEL_REQUESTS = 1;
+
+/**
+ * Reads how many items the node works on at once. n8n reads it from the first item, because one
+ * execution has one setting.
+ */
+export function readParallelRequests(
+	context: IExecuteFunctions,
+): { valid: true; value: number } | { valid: false; value: unknown } {
+	const value = context.getNodeParameter('options.parallelRequests', 0, DEFAULT_PARALLEL_REQUESTS);
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_PARALLEL_REQUESTS) {
+		return { valid: false, value };
+	}
+	return { valid: true, value };
+}
