@@ -20,6 +20,7 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
+const https = require('node:https');
 const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 const { parseArgs } = require('node:util');
@@ -46,6 +47,17 @@ const TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone'));
 
 /** Account fields that a seed may set to a string or null, returned by the accounts list. */
 const ACCOUNT_TEXT_FIELDS = ['username', 'session_status', 'full_name', 'linkedin_url', 'level'];
+
+/** Webhook events that Woodpecker documents for LinkedIn accounts. */
+const WEBHOOK_EVENTS = Object.freeze(['linkedin_automation_account_connected', 'linkedin_automation_account_disconnected']);
+
+/** Woodpecker's documented maximum of subscriptions to one event per account, each to another URL. */
+const MAX_SUBSCRIPTIONS_PER_EVENT = 3;
+
+/** Host names of the targets that webhook delivery sends to. Delivery always connects to 127.0.0.1. */
+const LOCAL_TARGET_HOSTNAMES = ['127.0.0.1', 'localhost'];
+
+const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
 
 /** Size of the `message` in the `huge-body` fault's JSON body: 5 MiB of ASCII. */
 const HUGE_MESSAGE_LENGTH = 5 * 1024 * 1024;
@@ -128,6 +140,38 @@ const DEFAULT_RANDOM_SEED = 1;
  * @property {number} email_slots
  * @property {number} linkedin_slots
  * @property {SeedAccount[]} [linkedin_accounts] Defaults to an empty list.
+ * @property {WebhookSubscription[]} [webhooks] Sandbox-only: webhook subscriptions of this
+ *   company's scope under the seed's first API key. No response body of the companies list
+ *   contains them.
+ */
+
+/**
+ * @typedef {object} WebhookSubscription
+ * @property {string} target_url Absolute http or https URL, compared as an exact string.
+ * @property {string} event One of WEBHOOK_EVENTS.
+ */
+
+/**
+ * @typedef {object} WebhookScope Webhook subscriptions of one Woodpecker account: an API key
+ *   alone (the agency itself), or an API key acting for one company through x-company-id.
+ * @property {string} apiKey
+ * @property {number | null} companyId Null for the agency itself.
+ * @property {WebhookSubscription[]} subscriptions In subscription order.
+ */
+
+/**
+ * @typedef {{ target_url: string, status: number } | { target_url: string, error: string }} DeliveryResult
+ *   The HTTP status of the target's response, or why no response arrived.
+ */
+
+/**
+ * @typedef {object} DeliveryRecord One webhook POST the sandbox made or declined to make.
+ * @property {string} event
+ * @property {number} accountId
+ * @property {string} target_url
+ * @property {number} [status] HTTP status of the target's response, absent when `error` is set.
+ * @property {string} [error] Why no response arrived, absent when `status` is set.
+ * @property {string} at ISO 8601 time at which the result was known.
  */
 
 /**
@@ -136,6 +180,8 @@ const DEFAULT_RANDOM_SEED = 1;
  * @property {SeedCompany[]} companies Companies in the order the list endpoint returns them.
  * @property {SettingsInput} [settings] Defaults for the behaviour options. Options given to
  *   startSandbox or on the command line take precedence.
+ * @property {WebhookSubscription[]} [webhooks] Webhook subscriptions of the agency scope of
+ *   the first API key.
  */
 
 /**
@@ -239,6 +285,9 @@ const DEFAULT_RANDOM_SEED = 1;
  * @property {Map<string, KeyGate>} gates By API key.
  * @property {SandboxStats} stats
  * @property {number} openRequests API requests received and not yet closed.
+ * @property {Map<string, WebhookScope>} webhookScopes By scopeKey({ apiKey, companyId }), in
+ *   the order of each scope's first subscription. A scope without subscriptions is removed.
+ * @property {DeliveryRecord[]} deliveries
  * @property {AbortController} closing Aborted by close(), which cancels every pending delay.
  */
 
@@ -305,6 +354,20 @@ function notFound(detail) {
 }
 
 /**
+ * Builds an error in the `{title, status, detail, timestamp}` shape of the 401 and 404
+ * responses, which the v1 webhook routes use for all their errors.
+ * @param {number} status
+ * @param {string} detail
+ * @returns {JsonResponse}
+ */
+function problemError(status, detail) {
+	return {
+		status,
+		body: { title: http.STATUS_CODES[status], status, detail, timestamp: formatTimestamp() },
+	};
+}
+
+/**
  * @param {string} message
  * @returns {JsonResponse}
  */
@@ -357,7 +420,9 @@ function tooManyRequests(status) {
  */
 function toHttpResponse({ status, body }) {
 	if (body === undefined) {
-		return { status };
+		// A 204 response never has a body. For any other status Node would send an empty
+		// chunked body, so the response gets `Content-Length: 0` instead.
+		return status === 204 ? { status } : { status, body: '' };
 	}
 	return { status, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
 }
@@ -734,6 +799,23 @@ function findActiveCompany(state, companyId) {
 	return company !== undefined && company.active ? company : undefined;
 }
 
+/**
+ * Finds the company that an agency key acts for through the x-company-id header. Returns null
+ * without the header, and undefined when the value is not the id of an active company.
+ * @param {SandboxState} state
+ * @param {http.IncomingHttpHeaders} headers
+ * @returns {SeedCompany | null | undefined}
+ */
+function findHeaderCompany(state, headers) {
+	const companyId = headers['x-company-id'];
+	if (companyId === undefined) {
+		return null;
+	}
+	// Node joins a repeated x-company-id header into one string, such as `123, 124`, which
+	// matches no company.
+	return typeof companyId === 'string' ? findActiveCompany(state, companyId) : undefined;
+}
+
 /** Mints a connect link with a new random token. */
 function createConnectLink() {
 	return CONNECT_LINK_PREFIX + crypto.randomBytes(16).toString('hex');
@@ -765,18 +847,11 @@ function toAccountSummary(account) {
  * @returns {JsonResponse}
  */
 function listLinkedinAccounts({ state, query, headers }) {
-	const companyId = headers['x-company-id'];
-	/** @type {SeedAccount[]} */
-	let accounts = [];
-	if (companyId !== undefined) {
-		// Node joins a repeated x-company-id header into one string, such as `123, 124`, which
-		// matches no company.
-		const company = typeof companyId === 'string' ? findActiveCompany(state, companyId) : undefined;
-		if (company === undefined) {
-			return notFound(DETAIL_NO_ACTIVE_COMPANY);
-		}
-		accounts = company.linkedin_accounts ?? [];
+	const company = findHeaderCompany(state, headers);
+	if (company === undefined) {
+		return notFound(DETAIL_NO_ACTIVE_COMPANY);
 	}
+	const accounts = company === null ? [] : (company.linkedin_accounts ?? []);
 
 	// An unknown status is no error: it matches no account.
 	const status = query.get('status');
@@ -987,6 +1062,24 @@ const ROUTES = [
 		handler: listLinkedinAccounts,
 	},
 	{
+		method: 'POST',
+		pattern: /^\/rest\/v1\/webhooks\/subscribe$/,
+		requiresKey: true,
+		handler: subscribeWebhook,
+	},
+	{
+		method: 'POST',
+		pattern: /^\/rest\/v1\/webhooks\/unsubscribe$/,
+		requiresKey: true,
+		handler: unsubscribeWebhook,
+	},
+	{
+		method: 'GET',
+		pattern: /^\/rest\/v2\/webhooks$/,
+		requiresKey: true,
+		handler: listWebhooks,
+	},
+	{
 		method: 'GET',
 		pattern: /^\/__sandbox\/requests$/,
 		requiresKey: false,
@@ -1034,7 +1127,431 @@ const ROUTES = [
 		requiresKey: false,
 		handler: getSettings,
 	},
+	{
+		method: 'GET',
+		pattern: /^\/__sandbox\/webhooks$/,
+		requiresKey: false,
+		handler: listWebhookScopes,
+	},
+	{
+		method: 'POST',
+		pattern: /^\/__sandbox\/webhooks\/deliver$/,
+		requiresKey: false,
+		handler: deliverWebhookRoute,
+	},
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks
+
+const DETAIL_INVALID_WEBHOOK_BODY = 'Request body must be a JSON object with target_url and event.';
+const DETAIL_NO_SUBSCRIPTION = 'Subscription not found.';
+const DELIVERY_NOT_LOCAL = 'not delivered: the sandbox delivers only to 127.0.0.1';
+
+/**
+ * @typedef {object} ScopeId
+ * @property {string} apiKey
+ * @property {number | null} companyId Null for the agency itself.
+ */
+
+/**
+ * Builds the key of a scope in `state.webhookScopes`.
+ * @param {ScopeId} scope
+ */
+function scopeKey({ apiKey, companyId }) {
+	return JSON.stringify([apiKey, companyId]);
+}
+
+/**
+ * Returns the subscriptions of a scope, or an empty list that is not stored when the scope has none.
+ * @param {SandboxState} state
+ * @param {ScopeId} scope
+ * @returns {WebhookSubscription[]}
+ */
+function getScopeSubscriptions(state, scope) {
+	return state.webhookScopes.get(scopeKey(scope))?.subscriptions ?? [];
+}
+
+/**
+ * Appends a subscription to a scope, and creates the scope for its first subscription.
+ * @param {Map<string, WebhookScope>} scopes
+ * @param {ScopeId} scope
+ * @param {WebhookSubscription} subscription
+ */
+function addSubscription(scopes, scope, subscription) {
+	const key = scopeKey(scope);
+	let stored = scopes.get(key);
+	if (stored === undefined) {
+		stored = { apiKey: scope.apiKey, companyId: scope.companyId, subscriptions: [] };
+		scopes.set(key, stored);
+	}
+	stored.subscriptions.push({ target_url: subscription.target_url, event: subscription.event });
+}
+
+/**
+ * @param {WebhookSubscription} first
+ * @param {WebhookSubscription} second
+ */
+function isSameSubscription(first, second) {
+	return first.target_url === second.target_url && first.event === second.event;
+}
+
+/**
+ * Checks that a value is an absolute http or https URL without whitespace, such as
+ * `https://hooks.example/woodpecker`.
+ * @param {unknown} value
+ */
+function isHttpUrl(value) {
+	return typeof value === 'string' && /^https?:\/\/\S+$/i.test(value) && URL.canParse(value);
+}
+
+/**
+ * Checks the fields of a subscription. Returns what is wrong as a sentence, or null when
+ * both fields are valid.
+ * @param {Record<string, unknown>} fields
+ * @returns {string | null}
+ */
+function describeSubscriptionError(fields) {
+	if (fields.target_url === undefined || fields.target_url === null) {
+		return 'target_url is required.';
+	}
+	if (!isHttpUrl(fields.target_url)) {
+		return 'target_url must be an absolute http or https URL.';
+	}
+	if (fields.event === undefined || fields.event === null) {
+		return 'event is required.';
+	}
+	if (typeof fields.event !== 'string' || !WEBHOOK_EVENTS.includes(fields.event)) {
+		return `event must be one of ${WEBHOOK_EVENTS.join(', ')}.`;
+	}
+	return null;
+}
+
+/**
+ * Parses the body of subscribe and unsubscribe into the subscription, or into the 400
+ * response for an invalid body.
+ * @param {string} body
+ * @returns {{ subscription: WebhookSubscription } | { error: JsonResponse }}
+ */
+function parseSubscriptionBody(body) {
+	let request;
+	try {
+		request = JSON.parse(body);
+	} catch {
+		return { error: problemError(400, DETAIL_INVALID_WEBHOOK_BODY) };
+	}
+	if (!isPlainObject(request)) {
+		return { error: problemError(400, DETAIL_INVALID_WEBHOOK_BODY) };
+	}
+	const message = describeSubscriptionError(request);
+	if (message !== null) {
+		return { error: problemError(400, message) };
+	}
+	return { subscription: { target_url: request.target_url, event: request.event } };
+}
+
+/**
+ * Finds the scope of a webhook request: its API key, and the company of its x-company-id
+ * header or none. Returns undefined when the header names no active company.
+ * @param {RouteContext} context
+ * @returns {ScopeId | undefined}
+ */
+function findRequestScope({ state, headers }) {
+	const company = findHeaderCompany(state, headers);
+	if (company === undefined) {
+		return undefined;
+	}
+	// Webhook routes require a valid key, so the header is a single string here.
+	return { apiKey: String(headers['x-api-key']), companyId: company === null ? null : company.id };
+}
+
+/**
+ * Reads the scope and the subscription of a subscribe or unsubscribe request, or the error
+ * response for an unknown company or an invalid body.
+ * @param {RouteContext} context
+ */
+function readSubscriptionRequest(context) {
+	const scope = findRequestScope(context);
+	if (scope === undefined) {
+		return { error: notFound(DETAIL_NO_ACTIVE_COMPANY) };
+	}
+	const parsed = parseSubscriptionBody(context.body);
+	if ('error' in parsed) {
+		return { error: parsed.error };
+	}
+	return { scope, subscription: parsed.subscription };
+}
+
+/**
+ * Handles POST /rest/v1/webhooks/subscribe: subscribes a target URL to an event in the
+ * caller's scope.
+ * NOTE: Woodpecker documents only the 200 response and the limit of 3 subscriptions per
+ * event. The sandbox assumes the errors: 400 for an invalid body and 409 for a repeated
+ * subscription or a full event, in the `{title, status, detail, timestamp}` shape.
+ * @param {RouteContext} context
+ * @returns {JsonResponse}
+ */
+function subscribeWebhook(context) {
+	const request = readSubscriptionRequest(context);
+	if ('error' in request) {
+		return request.error;
+	}
+	const { scope, subscription } = request;
+
+	const subscriptions = getScopeSubscriptions(context.state, scope);
+	if (subscriptions.some((existing) => isSameSubscription(existing, subscription))) {
+		return problemError(409, 'This target_url is already subscribed to this event.');
+	}
+	const sameEvent = subscriptions.filter((existing) => existing.event === subscription.event);
+	if (sameEvent.length >= MAX_SUBSCRIPTIONS_PER_EVENT) {
+		return problemError(409, `Subscription limit reached: an event may have at most ${MAX_SUBSCRIPTIONS_PER_EVENT} `
+			+ 'subscriptions, each with a different target_url.');
+	}
+
+	addSubscription(context.state.webhookScopes, scope, subscription);
+	return { status: 200, body: { ...subscription, message: 'Subscribed.' } };
+}
+
+/**
+ * Handles POST /rest/v1/webhooks/unsubscribe: removes one exact target URL and event pair
+ * from the caller's scope, and the scope itself once it has no subscriptions left.
+ * NOTE: Woodpecker does not document the response for a pair that is not subscribed. The
+ * sandbox assumes 404 in the `{title, status, detail, timestamp}` shape.
+ * @param {RouteContext} context
+ * @returns {JsonResponse}
+ */
+function unsubscribeWebhook(context) {
+	const request = readSubscriptionRequest(context);
+	if ('error' in request) {
+		return request.error;
+	}
+	const { scope, subscription } = request;
+
+	const key = scopeKey(scope);
+	const subscriptions = getScopeSubscriptions(context.state, scope);
+	const index = subscriptions.findIndex((existing) => isSameSubscription(existing, subscription));
+	if (index === -1) {
+		return notFound(DETAIL_NO_SUBSCRIPTION);
+	}
+	subscriptions.splice(index, 1);
+	if (subscriptions.length === 0) {
+		context.state.webhookScopes.delete(key);
+	}
+	return { status: 200 };
+}
+
+/**
+ * Handles GET /rest/v2/webhooks: the caller's subscriptions in subscription order.
+ * @param {RouteContext} context
+ * @returns {JsonResponse}
+ */
+function listWebhooks(context) {
+	const scope = findRequestScope(context);
+	if (scope === undefined) {
+		return notFound(DETAIL_NO_ACTIVE_COMPANY);
+	}
+	const webhooks = getScopeSubscriptions(context.state, scope).map(({ target_url, event }) => ({ target_url, event }));
+	return { status: 200, body: { webhooks } };
+}
+
+/**
+ * Copies every scope with its subscriptions, in the order of each scope's first subscription.
+ * @param {SandboxState} state
+ * @returns {Array<{ apiKey: string, companyId: number | null, webhooks: WebhookSubscription[] }>}
+ */
+function describeWebhookScopes(state) {
+	return [...state.webhookScopes.values()].map((scope) => ({
+		apiKey: scope.apiKey,
+		companyId: scope.companyId,
+		webhooks: scope.subscriptions.map(({ target_url, event }) => ({ target_url, event })),
+	}));
+}
+
+/**
+ * Finds a LinkedIn account, seeded or created, and its company, active or not.
+ * @param {SandboxState} state
+ * @param {unknown} accountId
+ * @returns {{ company: SeedCompany, account: SeedAccount } | undefined}
+ */
+function findAccountAndCompany(state, accountId) {
+	for (const company of state.companies) {
+		const account = (company.linkedin_accounts ?? []).find((candidate) => candidate.id === accountId);
+		if (account !== undefined) {
+			return { company, account };
+		}
+	}
+	return undefined;
+}
+
+/**
+ * Lists the target URLs subscribed to an event of a company's account: those of the company's
+ * scope under every API key, then those of the agency scope of every key, each in
+ * subscription order. A URL subscribed in two scopes is listed twice.
+ * NOTE: Woodpecker does not document whether a subscription made without x-company-id gets
+ * the events of client companies. The sandbox assumes it does, and treats every API key as a
+ * key of the one agency that owns all companies.
+ * @param {SandboxState} state
+ * @param {string} event
+ * @param {number} companyId
+ * @returns {string[]}
+ */
+function findEventTargets(state, event, companyId) {
+	const scopes = [...state.webhookScopes.values()];
+	return [
+		...scopes.filter((scope) => scope.companyId === companyId),
+		...scopes.filter((scope) => scope.companyId === null),
+	].flatMap((scope) => scope.subscriptions
+		.filter((subscription) => subscription.event === event)
+		.map((subscription) => subscription.target_url));
+}
+
+/**
+ * Builds Woodpecker's documented webhook payload, an array with one event.
+ * @param {string} event
+ * @param {SeedAccount} account With its session status already updated.
+ * @param {number} companyId
+ */
+function buildEventPayload(event, account, companyId) {
+	const connected = event === 'linkedin_automation_account_connected';
+	return [{
+		method: event,
+		linkedin_account: {
+			id: account.id,
+			session_status: account.session_status ?? null,
+			full_name: account.full_name ?? null,
+			linkedin_url: account.linkedin_url ?? null,
+			level: connected ? (account.level ?? null) : null,
+		},
+		timestamp: new Date().toISOString(),
+		firm_id: companyId,
+	}];
+}
+
+/**
+ * POSTs a JSON payload to one target and resolves with the target's status, or with the
+ * reason why none arrived. It never rejects. Only targets on 127.0.0.1 or localhost are
+ * contacted, and both are reached at 127.0.0.1 with the target's Host header, so no name
+ * lookup happens.
+ * @param {SandboxState} state
+ * @param {string} targetUrl
+ * @param {string} payload
+ * @param {number} timeoutMs Limit for the whole exchange, from connect to the response's end.
+ * @returns {Promise<DeliveryResult>}
+ */
+function postToTarget(state, targetUrl, payload, timeoutMs) {
+	const url = new URL(targetUrl);
+	if (!LOCAL_TARGET_HOSTNAMES.includes(url.hostname)) {
+		return Promise.resolve({ target_url: targetUrl, error: DELIVERY_NOT_LOCAL });
+	}
+
+	const timeout = AbortSignal.timeout(timeoutMs);
+	const isHttps = url.protocol === 'https:';
+	return new Promise((resolve) => {
+		/** @param {Error} error */
+		const fail = (error) => {
+			let reason = error.message;
+			if (timeout.aborted) {
+				reason = `timed out after ${timeoutMs} ms`;
+			} else if (state.closing.signal.aborted) {
+				reason = 'the sandbox closed before the target responded';
+			}
+			resolve({ target_url: targetUrl, error: reason });
+		};
+
+		const request = (isHttps ? https : http).request({
+			host: HOST,
+			port: url.port === '' ? undefined : Number(url.port),
+			path: url.pathname + url.search,
+			method: 'POST',
+			headers: {
+				Host: url.host,
+				'Content-Type': 'application/json',
+				'Content-Length': String(Buffer.byteLength(payload)),
+			},
+			// TLS checks the certificate against `localhost`, or against 127.0.0.1 when unset.
+			...(isHttps && url.hostname === 'localhost' ? { servername: 'localhost' } : {}),
+			// A new connection for each delivery, so no pooled socket outlives it.
+			agent: false,
+			signal: AbortSignal.any([timeout, state.closing.signal]),
+		}, (response) => {
+			response.on('error', fail);
+			response.on('close', () => {
+				if (!response.complete) {
+					fail(new Error('the target closed the connection before its response ended'));
+				}
+			});
+			response.on('end', () => resolve({ target_url: targetUrl, status: /** @type {number} */ (response.statusCode) }));
+			// The body is read and dropped, so the exchange can end.
+			response.resume();
+		});
+		request.on('error', fail);
+		request.end(payload);
+	});
+}
+
+/**
+ * Sets the account's session status for the event, POSTs the event to every subscribed target
+ * at once, and records each result in `state.deliveries` once all targets have finished.
+ * @param {SandboxState} state
+ * @param {string} event One of WEBHOOK_EVENTS.
+ * @param {{ company: SeedCompany, account: SeedAccount }} found
+ * @param {number} timeoutMs
+ * @returns {Promise<DeliveryResult[]>} One result per target, in the order of findEventTargets.
+ */
+async function deliverWebhookEvent(state, event, { company, account }, timeoutMs) {
+	account.session_status = event === 'linkedin_automation_account_connected' ? 'CONNECTED' : 'DISCONNECTED';
+	const payload = JSON.stringify(buildEventPayload(event, account, company.id));
+
+	const targets = findEventTargets(state, event, company.id);
+	const outcomes = await Promise.all(targets.map(async (targetUrl) => {
+		const result = await postToTarget(state, targetUrl, payload, timeoutMs);
+		return { result, at: new Date().toISOString() };
+	}));
+	for (const { result, at } of outcomes) {
+		state.deliveries.push({ event, accountId: account.id, ...result, at });
+	}
+	return outcomes.map(({ result }) => result);
+}
+
+/**
+ * Handles GET /__sandbox/webhooks: every scope's subscriptions.
+ * @param {RouteContext} context
+ * @returns {JsonResponse}
+ */
+function listWebhookScopes({ state }) {
+	// Any local process can read this endpoint, so the API key is masked as in /__sandbox/requests.
+	const body = describeWebhookScopes(state).map((scope) => ({ ...scope, apiKey: '[redacted]' }));
+	return { status: 200, body };
+}
+
+/**
+ * Handles POST /__sandbox/webhooks/deliver: delivers `{"event", "account_id"}` as
+ * sandbox.deliverEvent does, and returns the results.
+ * @param {RouteContext} context
+ * @returns {Promise<JsonResponse>}
+ */
+async function deliverWebhookRoute({ state, body }) {
+	let request;
+	try {
+		request = JSON.parse(body);
+	} catch (error) {
+		return validationError(`Request body is not valid JSON: ${/** @type {Error} */ (error).message}`);
+	}
+	if (!isPlainObject(request)) {
+		return validationError('Request body must be a JSON object with event and account_id.');
+	}
+	if (typeof request.event !== 'string' || !WEBHOOK_EVENTS.includes(request.event)) {
+		return validationError(`event must be one of ${WEBHOOK_EVENTS.join(', ')}, got ${JSON.stringify(request.event)}`);
+	}
+	if (!isPositiveInteger(request.account_id)) {
+		return validationError(`account_id must be a positive integer, got ${JSON.stringify(request.account_id)}`);
+	}
+	const found = findAccountAndCompany(state, request.account_id);
+	if (found === undefined) {
+		return notFound(`LinkedIn account ${request.account_id} not found.`);
+	}
+	return { status: 200, body: await deliverWebhookEvent(state, request.event, found, DEFAULT_DELIVERY_TIMEOUT_MS) };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Concurrency and statistics
@@ -1675,6 +2192,35 @@ function validateSeedCompany(company, where, companyIds, accountIds, source) {
 	company.linkedin_accounts.forEach((/** @type {unknown} */ account, /** @type {number} */ index) => {
 		validateSeedAccount(account, `${where}.linkedin_accounts[${index}]`, accountIds, source);
 	});
+	if (company.webhooks !== undefined) {
+		validateSeedWebhooks(company.webhooks, `${where}.webhooks`, source);
+	}
+}
+
+/**
+ * Validates the webhook subscriptions of one scope of a seed: each entry as subscribe checks
+ * its body, no pair twice, and at most MAX_SUBSCRIPTIONS_PER_EVENT per event.
+ * @param {unknown} webhooks
+ * @param {string} where Location for error messages, such as `companies[0].webhooks`.
+ * @param {string} source
+ */
+function validateSeedWebhooks(webhooks, where, source) {
+	requireSeed(Array.isArray(webhooks), source,
+		`${where} must be an array of subscriptions when present, got ${JSON.stringify(webhooks)}`);
+	webhooks.forEach((/** @type {any} */ entry, /** @type {number} */ index) => {
+		const label = `${where}[${index}]`;
+		requireSeed(isPlainObject(entry), source,
+			`${label} must be an object with target_url and event, got ${JSON.stringify(entry)}`);
+		const message = describeSubscriptionError(entry);
+		requireSeed(message === null, source, `${label}: ${message} Got ${JSON.stringify(entry)}`);
+
+		const earlier = webhooks.slice(0, index);
+		requireSeed(!earlier.some((other) => isSameSubscription(other, entry)), source,
+			`${label} repeats an earlier subscription: ${JSON.stringify(entry)}`);
+		const sameEvent = earlier.filter((other) => other.event === entry.event);
+		requireSeed(sameEvent.length < MAX_SUBSCRIPTIONS_PER_EVENT, source,
+			`${label} exceeds the limit of ${MAX_SUBSCRIPTIONS_PER_EVENT} subscriptions to ${entry.event}`);
+	});
 }
 
 /**
@@ -1698,6 +2244,13 @@ function validateSeed(seed, source) {
 	seed.companies.forEach((/** @type {unknown} */ company, /** @type {number} */ index) => {
 		validateSeedCompany(company, `companies[${index}]`, companyIds, accountIds, source);
 	});
+
+	if (seed.webhooks !== undefined) {
+		validateSeedWebhooks(seed.webhooks, 'webhooks', source);
+	}
+	const hasWebhooks = [seed, ...seed.companies].some((owner) => (owner.webhooks ?? []).length > 0);
+	requireSeed(!hasWebhooks || seed.apiKeys.length > 0, source,
+		'webhooks belong to the first API key, so a seed with webhooks needs at least one entry in apiKeys');
 
 	if (seed.settings !== undefined) {
 		checkSeedPart(() => {
@@ -1746,6 +2299,27 @@ function findMaxAccountId(companies) {
 		}
 	}
 	return max;
+}
+
+/**
+ * Builds the webhook scopes of a seed, all under its first API key: the agency scope from the
+ * top-level `webhooks`, then each company's scope in seed order.
+ * @param {Seed} seed
+ * @returns {Map<string, WebhookScope>}
+ */
+function collectSeedWebhooks(seed) {
+	/** @type {Map<string, WebhookScope>} */
+	const scopes = new Map();
+	const [apiKey] = seed.apiKeys;
+	for (const subscription of seed.webhooks ?? []) {
+		addSubscription(scopes, { apiKey, companyId: null }, subscription);
+	}
+	for (const company of seed.companies) {
+		for (const subscription of company.webhooks ?? []) {
+			addSubscription(scopes, { apiKey, companyId: company.id }, subscription);
+		}
+	}
+	return scopes;
 }
 
 /**
@@ -1801,8 +2375,23 @@ function collectAccountFaults(companies) {
  * @property {() => void} clearFaults Empties the injected queue. Seeded account faults stay.
  * @property {() => InjectedFaultSpec[]} pendingFaults Injected faults not yet taken, with
  *   `times` set to the requests left.
+ * @property {(request: DeliverEventRequest) => Promise<DeliveryResult[]>} deliverEvent Sets
+ *   the account's session status for the event and POSTs the event to every target
+ *   subscribed to it in the scopes of the account's company and of the agency. Resolves with
+ *   one result per target, and rejects only for an invalid request.
+ * @property {DeliveryRecord[]} deliveries Results of every delivery, oldest first.
+ * @property {() => Array<{ apiKey: string, companyId: number | null, webhooks: WebhookSubscription[] }>} subscriptions
+ *   A copy of every scope's subscriptions, with the API key unmasked.
  * @property {() => Promise<void>} close Stops the server, cancels queued and delayed requests
  *   and drops open connections, including hung ones. Calling it again returns the same promise.
+ */
+
+/**
+ * @typedef {object} DeliverEventRequest
+ * @property {string} event One of WEBHOOK_EVENTS.
+ * @property {number} accountId Id of a seeded or created LinkedIn account, in any company.
+ * @property {number} [timeoutMs] Limit for each target, from connect to the response's end.
+ *   Defaults to 10000.
  */
 
 /**
@@ -1848,6 +2437,8 @@ async function startSandbox(options = {}) {
 		gates: new Map(),
 		stats: createStats(),
 		openRequests: 0,
+		webhookScopes: collectSeedWebhooks(validSeed),
+		deliveries: [],
 		closing: new AbortController(),
 	};
 
@@ -1895,6 +2486,23 @@ async function startSandbox(options = {}) {
 		},
 		pendingFaults() {
 			return describeInjectedFaults(state);
+		},
+		async deliverEvent({ event, accountId, timeoutMs = DEFAULT_DELIVERY_TIMEOUT_MS }) {
+			if (!WEBHOOK_EVENTS.includes(event)) {
+				throw new Error(`Invalid event ${JSON.stringify(event)}: expected one of ${WEBHOOK_EVENTS.join(', ')}.`);
+			}
+			if (!isPositiveInteger(timeoutMs)) {
+				throw new Error(`Invalid timeoutMs ${JSON.stringify(timeoutMs)}: expected a positive integer.`);
+			}
+			const found = findAccountAndCompany(state, accountId);
+			if (found === undefined) {
+				throw new Error(`LinkedIn account ${JSON.stringify(accountId)} not found: expected the id of a seeded or created account.`);
+			}
+			return deliverWebhookEvent(state, event, found, timeoutMs);
+		},
+		deliveries: state.deliveries,
+		subscriptions() {
+			return describeWebhookScopes(state);
 		},
 		close() {
 			closing ??= new Promise((resolve, reject) => {

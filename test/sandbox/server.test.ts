@@ -3,6 +3,8 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { FAULT_NAMES, loadSeed, startSandbox } from './server';
@@ -1933,6 +1935,850 @@ describe('sandbox LinkedIn account routes', () => {
 			maxQueued: 1,
 			maxOpen: 3,
 		});
+	});
+});
+
+const CONNECTED_EVENT = 'linkedin_automation_account_connected';
+const DISCONNECTED_EVENT = 'linkedin_automation_account_disconnected';
+const SUBSCRIBE_PATH = '/rest/v1/webhooks/subscribe';
+const UNSUBSCRIBE_PATH = '/rest/v1/webhooks/unsubscribe';
+const WEBHOOKS_PATH = '/rest/v2/webhooks';
+const DELIVER_PATH = '/__sandbox/webhooks/deliver';
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const DETAIL_INVALID_BODY = 'Request body must be a JSON object with target_url and event.';
+const DETAIL_INVALID_URL = 'target_url must be an absolute http or https URL.';
+const DETAIL_UNKNOWN_EVENT = `event must be one of ${CONNECTED_EVENT}, ${DISCONNECTED_EVENT}.`;
+const DETAIL_LIMIT = 'Subscription limit reached: an event may have at most 3 subscriptions, each with a different target_url.';
+const DETAIL_DUPLICATE = 'This target_url is already subscribed to this event.';
+const NOT_LOCAL = 'not delivered: the sandbox delivers only to 127.0.0.1';
+/** Account 456 of company 123 as webhook payloads carry it, before its session status is set. */
+const ADA = {
+	id: 456,
+	full_name: 'Ada Lovelace',
+	linkedin_url: 'https://www.linkedin.com/in/ada-lovelace-example',
+};
+/** Account 457 of company 123, likewise. */
+const GRACE = {
+	id: 457,
+	full_name: 'Grace Hopper',
+	linkedin_url: 'https://www.linkedin.com/in/grace-hopper-example',
+};
+
+/** Sends a webhook request with the x-company-id header, none when companyId is null. */
+function callWebhooks(
+	sandbox: Sandbox,
+	method: string,
+	path: string,
+	body: string | undefined,
+	companyId: string | null = null,
+	apiKey: string | null = API_KEY,
+): Promise<ApiResponse> {
+	const headers: Record<string, string> = companyId === null ? {} : { 'x-company-id': companyId };
+	return call(sandbox, method, path, apiKey, body, headers);
+}
+
+function subscribe(sandbox: Sandbox, targetUrl: string, event: string, companyId: string | null = null, apiKey: string | null = API_KEY) {
+	return callWebhooks(sandbox, 'POST', SUBSCRIBE_PATH, JSON.stringify({ target_url: targetUrl, event }), companyId, apiKey);
+}
+
+function unsubscribe(sandbox: Sandbox, targetUrl: string, event: string, companyId: string | null = null, apiKey: string | null = API_KEY) {
+	return callWebhooks(sandbox, 'POST', UNSUBSCRIBE_PATH, JSON.stringify({ target_url: targetUrl, event }), companyId, apiKey);
+}
+
+function listWebhooks(sandbox: Sandbox, companyId: string | null = null, apiKey: string | null = API_KEY) {
+	return callWebhooks(sandbox, 'GET', WEBHOOKS_PATH, undefined, companyId, apiKey);
+}
+
+/** Expects the `{title, status, detail, timestamp}` error shape with exactly these values. */
+function expectProblem(response: ApiResponse, status: number, title: string, detail: string): void {
+	expect(response.status).toBe(status);
+	expect(response.contentType).toBe('application/json');
+	expect(Object.keys(response.body).sort()).toEqual(['detail', 'status', 'timestamp', 'title']);
+	expect(response.body).toMatchObject({ title, status, detail });
+	expectRecentUtcTimestamp(response.body.timestamp);
+}
+
+function expectSubscribed(response: ApiResponse, targetUrl: string, event: string): void {
+	expect(response.status).toBe(200);
+	expect(response.contentType).toBe('application/json');
+	expect(response.body).toEqual({ target_url: targetUrl, event, message: 'Subscribed.' });
+}
+
+function expectUnsubscribed(response: ApiResponse): void {
+	expect(response.status).toBe(200);
+	expect(response.contentType).toBeNull();
+	expect(response.headers.get('content-length')).toBe('0');
+	expect(response.text).toBe('');
+}
+
+async function expectListed(sandbox: Sandbox, companyId: string | null, webhooks: Array<{ target_url: string, event: string }>) {
+	const response = await listWebhooks(sandbox, companyId);
+	expect(response.status).toBe(200);
+	expect(response.contentType).toBe('application/json');
+	expect(response.body).toEqual({ webhooks });
+}
+
+interface ReceivedRequest {
+	method: string | undefined;
+	url: string | undefined;
+	headers: IncomingHttpHeaders;
+	body: string;
+}
+
+interface Receiver {
+	url: string;
+	port: number;
+	requests: ReceivedRequest[];
+	server: Server;
+}
+
+/**
+ * Starts an HTTP server on 127.0.0.1 that records each request and responds with `status` and
+ * an empty body, or never responds when `status` is null.
+ */
+async function startReceiver(status: number | null = 200): Promise<Receiver> {
+	const requests: ReceivedRequest[] = [];
+	const server = createServer((req, res) => {
+		let body = '';
+		req.setEncoding('utf8').on('data', (chunk: string) => {
+			body += chunk;
+		});
+		req.on('end', () => {
+			requests.push({ method: req.method, url: req.url, headers: req.headers, body });
+			if (status !== null) {
+				res.writeHead(status).end();
+			}
+		});
+	});
+	server.listen(0, '127.0.0.1');
+	await once(server, 'listening');
+	const { port } = server.address() as AddressInfo;
+	return { url: `http://127.0.0.1:${port}`, port, requests, server };
+}
+
+async function stopReceiver(receiver: Receiver): Promise<void> {
+	receiver.server.closeAllConnections();
+	await new Promise((resolve) => receiver.server.close(resolve));
+}
+
+/** Expects a webhook payload with one event, whose timestamp is an ISO 8601 time within a minute of now. */
+function expectPayload(body: string, event: string, account: object, firmId: number): void {
+	const payload = JSON.parse(body);
+	expect(payload).toEqual([{ method: event, linkedin_account: account, timestamp: expect.stringMatching(ISO_TIMESTAMP), firm_id: firmId }]);
+	expect(Object.keys(payload[0])).toEqual(['method', 'linkedin_account', 'timestamp', 'firm_id']);
+	expect(Object.keys(payload[0].linkedin_account)).toEqual(['id', 'session_status', 'full_name', 'linkedin_url', 'level']);
+	const { timestamp } = payload[0];
+	expect(new Date(timestamp).toISOString()).toBe(timestamp);
+	expect(Math.abs(Date.now() - Date.parse(timestamp))).toBeLessThan(60_000);
+}
+
+function expectPost(request: ReceivedRequest, url: string, host: string): void {
+	expect(request.method).toBe('POST');
+	expect(request.url).toBe(url);
+	expect(request.headers['content-type']).toBe('application/json');
+	expect(request.headers['content-length']).toBe(String(Buffer.byteLength(request.body)));
+	expect(request.headers.host).toBe(host);
+	expect(request.headers['x-api-key']).toBeUndefined();
+}
+
+describe('sandbox webhook subscriptions', () => {
+	let sandbox: Sandbox;
+
+	beforeEach(async () => {
+		sandbox = await startSandbox();
+	});
+
+	afterEach(async () => {
+		await sandbox.close();
+	});
+
+	test('subscribe, list and unsubscribe', async () => {
+		const first = 'https://hooks.example/woodpecker/connected';
+		const second = 'http://127.0.0.1:8080/disconnected?source=woodpecker';
+
+		expectSubscribed(await subscribe(sandbox, first, CONNECTED_EVENT), first, CONNECTED_EVENT);
+		expectSubscribed(await subscribe(sandbox, second, DISCONNECTED_EVENT), second, DISCONNECTED_EVENT);
+		await expectListed(sandbox, null, [
+			{ target_url: first, event: CONNECTED_EVENT },
+			{ target_url: second, event: DISCONNECTED_EVENT },
+		]);
+
+		expectUnsubscribed(await unsubscribe(sandbox, first, CONNECTED_EVENT));
+		await expectListed(sandbox, null, [{ target_url: second, event: DISCONNECTED_EVENT }]);
+
+		expectUnsubscribed(await unsubscribe(sandbox, second, DISCONNECTED_EVENT));
+		await expectListed(sandbox, null, []);
+	});
+
+	test('list is empty at first', async () => {
+		await expectListed(sandbox, null, []);
+		await expectListed(sandbox, '123', []);
+	});
+
+	test('same URL for both events', async () => {
+		const url = 'https://hooks.example/woodpecker';
+
+		expectSubscribed(await subscribe(sandbox, url, CONNECTED_EVENT), url, CONNECTED_EVENT);
+		expectSubscribed(await subscribe(sandbox, url, DISCONNECTED_EVENT), url, DISCONNECTED_EVENT);
+		expectUnsubscribed(await unsubscribe(sandbox, url, DISCONNECTED_EVENT));
+
+		await expectListed(sandbox, null, [{ target_url: url, event: CONNECTED_EVENT }]);
+	});
+
+	test('company header scopes subscriptions', async () => {
+		const url = 'https://hooks.example/northwind';
+
+		expectSubscribed(await subscribe(sandbox, url, CONNECTED_EVENT, '123'), url, CONNECTED_EVENT);
+
+		await expectListed(sandbox, '123', [{ target_url: url, event: CONNECTED_EVENT }]);
+		await expectListed(sandbox, '124', []);
+		await expectListed(sandbox, null, []);
+		expectProblem(await unsubscribe(sandbox, url, CONNECTED_EVENT), 404, 'Not Found', 'Subscription not found.');
+		expectProblem(await unsubscribe(sandbox, url, CONNECTED_EVENT, '124'), 404, 'Not Found', 'Subscription not found.');
+		await expectListed(sandbox, '123', [{ target_url: url, event: CONNECTED_EVENT }]);
+	});
+
+	test('same pair in two scopes', async () => {
+		const url = 'https://hooks.example/shared';
+
+		expectSubscribed(await subscribe(sandbox, url, CONNECTED_EVENT, '123'), url, CONNECTED_EVENT);
+		expectSubscribed(await subscribe(sandbox, url, CONNECTED_EVENT, '124'), url, CONNECTED_EVENT);
+		expectSubscribed(await subscribe(sandbox, url, CONNECTED_EVENT), url, CONNECTED_EVENT);
+		expectUnsubscribed(await unsubscribe(sandbox, url, CONNECTED_EVENT, '124'));
+
+		await expectListed(sandbox, '123', [{ target_url: url, event: CONNECTED_EVENT }]);
+		await expectListed(sandbox, '124', []);
+		await expectListed(sandbox, null, [{ target_url: url, event: CONNECTED_EVENT }]);
+	});
+
+	test('API keys have separate scopes', async () => {
+		await sandbox.close();
+		sandbox = await startSandbox({ seed: twoKeySeed() });
+		const url = 'https://hooks.example/first-key';
+
+		expectSubscribed(await subscribe(sandbox, url, CONNECTED_EVENT), url, CONNECTED_EVENT);
+		const listedBySecondKey = await listWebhooks(sandbox, null, SECOND_KEY);
+		const removedBySecondKey = await unsubscribe(sandbox, url, CONNECTED_EVENT, null, SECOND_KEY);
+
+		expect(listedBySecondKey.status).toBe(200);
+		expect(listedBySecondKey.body).toEqual({ webhooks: [] });
+		expectProblem(removedBySecondKey, 404, 'Not Found', 'Subscription not found.');
+		await expectListed(sandbox, null, [{ target_url: url, event: CONNECTED_EVENT }]);
+	});
+
+	test('limit of 3 per event', async () => {
+		const urls = [1, 2, 3, 4].map((index) => `https://hooks.example/connected/${index}`);
+		for (const url of urls.slice(0, 3)) {
+			expectSubscribed(await subscribe(sandbox, url, CONNECTED_EVENT), url, CONNECTED_EVENT);
+		}
+
+		expectProblem(await subscribe(sandbox, urls[3], CONNECTED_EVENT), 409, 'Conflict', DETAIL_LIMIT);
+		expectSubscribed(await subscribe(sandbox, urls[3], DISCONNECTED_EVENT), urls[3], DISCONNECTED_EVENT);
+		// The limit counts per scope, so company 123 still has room.
+		expectSubscribed(await subscribe(sandbox, urls[3], CONNECTED_EVENT, '123'), urls[3], CONNECTED_EVENT);
+		await expectListed(sandbox, null, [
+			{ target_url: urls[0], event: CONNECTED_EVENT },
+			{ target_url: urls[1], event: CONNECTED_EVENT },
+			{ target_url: urls[2], event: CONNECTED_EVENT },
+			{ target_url: urls[3], event: DISCONNECTED_EVENT },
+		]);
+	});
+
+	test('unsubscribe frees a slot', async () => {
+		const urls = [1, 2, 3, 4].map((index) => `https://hooks.example/connected/${index}`);
+		for (const url of urls.slice(0, 3)) {
+			await subscribe(sandbox, url, CONNECTED_EVENT);
+		}
+
+		expectUnsubscribed(await unsubscribe(sandbox, urls[1], CONNECTED_EVENT));
+		expectSubscribed(await subscribe(sandbox, urls[3], CONNECTED_EVENT), urls[3], CONNECTED_EVENT);
+
+		await expectListed(sandbox, null, [
+			{ target_url: urls[0], event: CONNECTED_EVENT },
+			{ target_url: urls[2], event: CONNECTED_EVENT },
+			{ target_url: urls[3], event: CONNECTED_EVENT },
+		]);
+	});
+
+	test('duplicate returns 409', async () => {
+		const url = 'https://hooks.example/woodpecker';
+		await subscribe(sandbox, url, CONNECTED_EVENT, '123');
+
+		expectProblem(await subscribe(sandbox, url, CONNECTED_EVENT, '123'), 409, 'Conflict', DETAIL_DUPLICATE);
+		await expectListed(sandbox, '123', [{ target_url: url, event: CONNECTED_EVENT }]);
+	});
+
+	test('duplicate check comes before limit', async () => {
+		const urls = [1, 2, 3].map((index) => `https://hooks.example/connected/${index}`);
+		for (const url of urls) {
+			await subscribe(sandbox, url, CONNECTED_EVENT);
+		}
+
+		expectProblem(await subscribe(sandbox, urls[0], CONNECTED_EVENT), 409, 'Conflict', DETAIL_DUPLICATE);
+	});
+
+	test('URLs are compared as exact strings', async () => {
+		const url = 'https://hooks.example/woodpecker';
+		await subscribe(sandbox, url, CONNECTED_EVENT);
+
+		expectSubscribed(await subscribe(sandbox, `${url}/`, CONNECTED_EVENT), `${url}/`, CONNECTED_EVENT);
+		expectProblem(await unsubscribe(sandbox, 'HTTPS://hooks.example/woodpecker', CONNECTED_EVENT), 404, 'Not Found', 'Subscription not found.');
+	});
+
+	const invalidBodies: Array<[string, string, string]> = [
+		['non-JSON body', 'target_url=https://hooks.example/a', DETAIL_INVALID_BODY],
+		['empty body', '', DETAIL_INVALID_BODY],
+		['array body', JSON.stringify([{ target_url: 'https://hooks.example/a', event: CONNECTED_EVENT }]), DETAIL_INVALID_BODY],
+		['null body', 'null', DETAIL_INVALID_BODY],
+		['empty object', '{}', 'target_url is required.'],
+		['missing target_url', JSON.stringify({ event: CONNECTED_EVENT }), 'target_url is required.'],
+		['null target_url', JSON.stringify({ target_url: null, event: CONNECTED_EVENT }), 'target_url is required.'],
+		['missing event', JSON.stringify({ target_url: 'https://hooks.example/a' }), 'event is required.'],
+		['non-URL target_url', JSON.stringify({ target_url: 'not a url', event: CONNECTED_EVENT }), DETAIL_INVALID_URL],
+		['relative target_url', JSON.stringify({ target_url: '/hooks/a', event: CONNECTED_EVENT }), DETAIL_INVALID_URL],
+		['ftp target_url', JSON.stringify({ target_url: 'ftp://127.0.0.1/hooks', event: CONNECTED_EVENT }), DETAIL_INVALID_URL],
+		['target_url without slashes', JSON.stringify({ target_url: 'http:127.0.0.1/hooks', event: CONNECTED_EVENT }), DETAIL_INVALID_URL],
+		['target_url with a space', JSON.stringify({ target_url: 'https://hooks.example/a b', event: CONNECTED_EVENT }), DETAIL_INVALID_URL],
+		['empty target_url', JSON.stringify({ target_url: '', event: CONNECTED_EVENT }), DETAIL_INVALID_URL],
+		['numeric target_url', JSON.stringify({ target_url: 80, event: CONNECTED_EVENT }), DETAIL_INVALID_URL],
+		['unknown event', JSON.stringify({ target_url: 'https://hooks.example/a', event: 'linkedin_account_connected' }), DETAIL_UNKNOWN_EVENT],
+		['uppercase event', JSON.stringify({ target_url: 'https://hooks.example/a', event: CONNECTED_EVENT.toUpperCase() }), DETAIL_UNKNOWN_EVENT],
+		['numeric event', JSON.stringify({ target_url: 'https://hooks.example/a', event: 1 }), DETAIL_UNKNOWN_EVENT],
+	];
+
+	test.each(invalidBodies.flatMap(([name, body, detail]) => [
+		[SUBSCRIBE_PATH, name, body, detail],
+		[UNSUBSCRIBE_PATH, name, body, detail],
+	]))('%s 400 for %s', async (path, _case, body, detail) => {
+		expectProblem(await callWebhooks(sandbox, 'POST', path, body), 400, 'Bad Request', detail);
+		await expectListed(sandbox, null, []);
+	});
+
+	test('unsubscribe of unknown returns 404', async () => {
+		const url = 'https://hooks.example/woodpecker';
+		await subscribe(sandbox, url, CONNECTED_EVENT);
+
+		expectProblem(await unsubscribe(sandbox, 'https://hooks.example/other', CONNECTED_EVENT), 404, 'Not Found', 'Subscription not found.');
+		expectProblem(await unsubscribe(sandbox, url, DISCONNECTED_EVENT), 404, 'Not Found', 'Subscription not found.');
+		await expectListed(sandbox, null, [{ target_url: url, event: CONNECTED_EVENT }]);
+	});
+
+	const validBody = JSON.stringify({ target_url: 'https://hooks.example/a', event: CONNECTED_EVENT });
+	const webhookRoutes: Array<[string, string, string | undefined]> = [
+		['POST', SUBSCRIBE_PATH, validBody],
+		['POST', UNSUBSCRIBE_PATH, validBody],
+		['GET', WEBHOOKS_PATH, undefined],
+	];
+
+	test.each(webhookRoutes)('%s %s 401 for wrong key', async (method, path, body) => {
+		expectUnauthorized(await callWebhooks(sandbox, method, path, body, null, 'wrong-key'));
+		expectUnauthorized(await callWebhooks(sandbox, method, path, body, null, null));
+		// The key is checked before the company header and the body.
+		expectUnauthorized(await callWebhooks(sandbox, method, path, 'not JSON', '999', 'wrong-key'));
+		await expectListed(sandbox, null, []);
+	});
+
+	test.each(webhookRoutes.flatMap(([method, path, body]) => ['125', '999', 'abc', '123, 124'].map(
+		(companyId) => [method, path, companyId, body] as const,
+	)))('%s %s 404 for company %s', async (method, path, companyId, body) => {
+		expectNotFound(await callWebhooks(sandbox, method, path, body, companyId), 'No active company found');
+	});
+
+	test('company is checked before body', async () => {
+		expectNotFound(await callWebhooks(sandbox, 'POST', SUBSCRIBE_PATH, 'not JSON', '999'), 'No active company found');
+	});
+
+	test.each([
+		['GET', '/rest/v1/webhooks'],
+		['POST', '/rest/v2/webhooks/subscribe'],
+		['GET', SUBSCRIBE_PATH],
+		['POST', WEBHOOKS_PATH],
+		['DELETE', WEBHOOKS_PATH],
+	])('%s %s returns 404', async (method, path) => {
+		expectNotFound(await call(sandbox, method, path), 'Requested resource does not exist');
+	});
+
+	test('webhook requests are recorded', async () => {
+		const body = JSON.stringify({ target_url: 'https://hooks.example/a', event: CONNECTED_EVENT });
+		await callWebhooks(sandbox, 'POST', SUBSCRIBE_PATH, body, '123');
+		await listWebhooks(sandbox, '123');
+
+		expect(sandbox.requests).toHaveLength(2);
+		const [subscribed, listed] = sandbox.requests;
+		expect(subscribed.method).toBe('POST');
+		expect(subscribed.path).toBe(SUBSCRIBE_PATH);
+		expect(subscribed.body).toBe(body);
+		expect(subscribed.headers['x-company-id']).toBe('123');
+		expect(subscribed.status).toBe(200);
+		expect(listed.method).toBe('GET');
+		expect(listed.path).toBe(WEBHOOKS_PATH);
+		expect(listed.status).toBe(200);
+	});
+
+	test('faults apply to webhook routes', async () => {
+		sandbox.injectFaults(['503', '500']);
+		const url = 'https://hooks.example/a';
+
+		const subscribed = await subscribe(sandbox, url, CONNECTED_EVENT);
+		const listed = await listWebhooks(sandbox);
+
+		expectProxyPage(subscribed, 503, 'Service Unavailable');
+		expect(listed.status).toBe(500);
+		expect(listed.body).toEqual(INTERNAL_ERROR_BODY);
+		// A fault replaces the handler, so the subscription was not stored.
+		await expectListed(sandbox, null, []);
+		expect(sandbox.requests.map((request) => request.fault)).toEqual(['503', '500', null]);
+		expect(sandbox.requests.map((request) => request.status)).toEqual([503, 500, 200]);
+	});
+
+	test('concurrency applies to webhook routes', async () => {
+		await sandbox.close();
+		sandbox = await startSandbox({ concurrency: { enabled: true, maxQueued: 0 } });
+		const current = sandbox;
+		// The subscribe request stays in progress long enough for the list request to arrive.
+		current.injectFaults([{ fault: 'slow', delayMs: 1000 }]);
+		const url = 'https://hooks.example/a';
+
+		const subscribed = subscribe(current, url, CONNECTED_EVENT);
+		await waitFor(() => current.stats.maxInProgress === 1, 'the subscribe request to be in progress');
+		const rejected = await listWebhooks(current);
+
+		expectTooManyRequests(rejected);
+		expectSubscribed(await subscribed, url, CONNECTED_EVENT);
+		expect(current.stats.rejectedByConcurrency).toBe(1);
+	});
+
+	test('network delay applies to webhook routes', async () => {
+		await sandbox.close();
+		sandbox = await startSandbox({ networkDelayMs: 300 });
+
+		const started = performance.now();
+		const response = await listWebhooks(sandbox);
+		const elapsedMs = performance.now() - started;
+
+		expect(response.status).toBe(200);
+		expect(elapsedMs).toBeGreaterThanOrEqual(290);
+	});
+});
+
+describe('sandbox webhook delivery', () => {
+	let sandbox: Sandbox;
+	let receivers: Receiver[];
+
+	beforeEach(async () => {
+		sandbox = await startSandbox();
+		receivers = [];
+	});
+
+	afterEach(async () => {
+		await sandbox.close();
+		await Promise.all(receivers.map(stopReceiver));
+	});
+
+	async function receiver(status: number | null = 200): Promise<Receiver> {
+		const started = await startReceiver(status);
+		receivers.push(started);
+		return started;
+	}
+
+	test('delivers connected event payload', async () => {
+		const target = await receiver();
+		const url = `${target.url}/hooks/woodpecker?source=sandbox`;
+		await subscribe(sandbox, url, CONNECTED_EVENT, '123');
+
+		const results = await sandbox.deliverEvent({ event: CONNECTED_EVENT, accountId: 456 });
+
+		expect(results).toEqual([{ target_url: url, status: 200 }]);
+		expect(target.requests).toHaveLength(1);
+		const [request] = target.requests;
+		expectPost(request, '/hooks/woodpecker?source=sandbox', `127.0.0.1:${target.port}`);
+		expectPayload(request.body, CONNECTED_EVENT, { ...ADA, session_status: 'CONNECTED', level: 'PREMIUM' }, 123);
+	});
+
+	test('disconnected event has null level', async () => {
+		const target = await receiver();
+		const url = `${target.url}/disconnected`;
+		await subscribe(sandbox, url, DISCONNECTED_EVENT, '123');
+
+		const results = await sandbox.deliverEvent({ event: DISCONNECTED_EVENT, accountId: 457 });
+
+		expect(results).toEqual([{ target_url: url, status: 200 }]);
+		expect(target.requests).toHaveLength(1);
+		expectPost(target.requests[0], '/disconnected', `127.0.0.1:${target.port}`);
+		expectPayload(target.requests[0].body, DISCONNECTED_EVENT, { ...GRACE, session_status: 'DISCONNECTED', level: null }, 123);
+	});
+
+	test('delivery sets session status', async () => {
+		await sandbox.deliverEvent({ event: CONNECTED_EVENT, accountId: 456 });
+		await sandbox.deliverEvent({ event: DISCONNECTED_EVENT, accountId: 457 });
+
+		const listed = await listAccounts(sandbox, '123');
+
+		expect(listed.status).toBe(200);
+		expect(listed.body).toEqual({
+			linkedin_accounts: [
+				{ ...NORTHWIND_ACCOUNTS[0], session_status: 'CONNECTED' },
+				{ ...NORTHWIND_ACCOUNTS[1], session_status: 'DISCONNECTED' },
+				NORTHWIND_ACCOUNTS[2],
+				NORTHWIND_ACCOUNTS[3],
+			],
+		});
+	});
+
+	test('no subscribers delivers nothing', async () => {
+		const results = await sandbox.deliverEvent({ event: CONNECTED_EVENT, accountId: 460 });
+
+		expect(results).toEqual([]);
+		expect(sandbox.deliveries).toEqual([]);
+		const listed = await listAccounts(sandbox, '124');
+		expect(listed.body.linkedin_accounts[0].session_status).toBe('CONNECTED');
+	});
+
+	test('delivers to company and agency targets', async () => {
+		const company = await receiver();
+		const agency = await receiver();
+		const otherCompany = await receiver();
+		const companyUrl = `${company.url}/northwind`;
+		const agencyUrl = `${agency.url}/agency`;
+		// Subscribed first, the agency target still comes after the company's in the results.
+		await subscribe(sandbox, agencyUrl, CONNECTED_EVENT);
+		await subscribe(sandbox, companyUrl, CONNECTED_EVENT, '123');
+		await subscribe(sandbox, `${otherCompany.url}/fabrikam`, CONNECTED_EVENT, '124');
+		await subscribe(sandbox, `${company.url}/other-event`, DISCONNECTED_EVENT, '123');
+		await subscribe(sandbox, `${agency.url}/other-event`, DISCONNECTED_EVENT);
+
+		const results = await sandbox.deliverEvent({ event: CONNECTED_EVENT, accountId: 456 });
+
+		expect(results).toEqual([{ target_url: companyUrl, status: 200 }, { target_url: agencyUrl, status: 200 }]);
+		expect(company.requests).toHaveLength(1);
+		expect(agency.requests).toHaveLength(1);
+		expect(otherCompany.requests).toHaveLength(0);
+		expectPost(company.requests[0], '/northwind', `127.0.0.1:${company.port}`);
+		expectPost(agency.requests[0], '/agency', `127.0.0.1:${agency.port}`);
+		const account = { ...ADA, session_status: 'CONNECTED', level: 'PREMIUM' };
+		expectPayload(company.requests[0].body, CONNECTED_EVENT, account, 123);
+		expectPayload(agency.requests[0].body, CONNECTED_EVENT, account, 123);
+		// Both targets get the same payload, timestamp included.
+		expect(agency.requests[0].body).toBe(company.requests[0].body);
+	});
+
+	test('URL in two scopes gets two posts', async () => {
+		const target = await receiver();
+		const url = `${target.url}/both`;
+		await subscribe(sandbox, url, CONNECTED_EVENT, '124');
+		await subscribe(sandbox, url, CONNECTED_EVENT);
+
+		const results = await sandbox.deliverEvent({ event: CONNECTED_EVENT, accountId: 460 });
+
+		expect(results).toEqual([{ target_url: url, status: 200 }, { target_url: url, status: 200 }]);
+		expect(target.requests).toHaveLength(2);
+	});
+
+	test('localhost target is reached at 127.0.0.1', async () => {
+		const target = await receiver();
+		const url = `http://localhost:${target.port}/local`;
+		await subscribe(sandbox, url, CONNECTED_EVENT);
+
+		const results = await sandbox.deliverEvent({ event: CONNECTED_EVENT, accountId: 456 });
+
+		expect(results).toEqual([{ target_url: url, status: 200 }]);
+		expect(target.requests).toHaveLength(1);
+		expectPost(target.requests[0], '/local', `localhost:${target.port}`);
+	});
+
+	test('non-local targets are not contacted', async () => {
+		const target = await receiver();
+		// Each URL carries the receiver's port, so a delivery to any of them would reach the
+		// receiver, because the sandbox connects only to 127.0.0.1.
+		const nonLocal = [
+			`http://hooks.example.invalid:${target.port}/a`,
+			`https://hooks.example.invalid:${target.port}/b`,
+			`http://127.0.0.2:${target.port}/c`,
+			`http://[::1]:${target.port}/d`,
+			`http://localhost.example.invalid:${target.port}/e`,
+		];
+		for (const url of nonLocal.slice(0, 3)) {
+			await subscribe(sandbox, url, CONNECTED_EVENT, '123');
+		}
+		for (const url of nonLocal.slice(3)) {
+			await subscribe(sandbox, url, CONNECTED_EVENT);
+		}
+		const localUrl = `${target.url}/local`;
+		await subscribe(sandbox, localUrl, CONNECTED_EVENT);
+
+		const results = await sandbox.deliverEvent({ event: CONNECTED_EVENT, accountId: 456 });
+
+		expect(results).toEqual([
+			...nonLocal.map((url) => ({ target_url: url, error: NOT_LOCAL })),
+			{ target_url: localUrl, status: 200 },
+		]);
+		expect(target.requests.map((request) => request.url)).toEqual(['/local']);
+	});
+
+	test('delivery reports target status', async () => {
+		const failing = await receiver(500);
+		const url = `${failing.url}/hook`;
+		await subscribe(sandbox, url, CONNECTED_EVENT);
+
+		const results = await sandbox.deliverEvent({ event: CONNECTED_EVENT, accountId: 456 });
+
+		expect(results).toEqual([{ target_url: url, status: 500 }]);
+		expect(failing.requests).toHaveLength(1);
+	});
+
+	test('delivery reports refused connection', async () => {
+		const closed = await startReceiver();
+		await stopReceiver(closed);
+		const url = `${closed.url}/hook`;
+		await subscribe(sandbox, url, CONNECTED_EVENT);
+
+		const results = await sandbox.deliverEvent({ event: CONNECTED_EVENT, accountId: 456 });
+
+		expect(results).toEqual([{ target_url: url, error: `connect ECONNREFUSED 127.0.0.1:${closed.port}` }]);
+	});
+
+	test('delivery times out', async () => {
+		const silent = await receiver(null);
+		const answering = await receiver();
+		const silentUrl = `${silent.url}/hook`;
+		const answeringUrl = `${answering.url}/hook`;
+		await subscribe(sandbox, silentUrl, CONNECTED_EVENT);
+		await subscribe(sandbox, answeringUrl, CONNECTED_EVENT);
+
+		const started = performance.now();
+		const results = await sandbox.deliverEvent({ event: CONNECTED_EVENT, accountId: 456, timeoutMs: 300 });
+		const elapsedMs = performance.now() - started;
+
+		expect(results).toEqual([
+			{ target_url: silentUrl, error: 'timed out after 300 ms' },
+			{ target_url: answeringUrl, status: 200 },
+		]);
+		expect(silent.requests).toHaveLength(1);
+		expect(elapsedMs).toBeGreaterThanOrEqual(290);
+		expect(elapsedMs).toBeLessThan(5000);
+	});
+
+	test('close ends pending deliveries', async () => {
+		const silent = await receiver(null);
+		const url = `${silent.url}/hook`;
+		await subscribe(sandbox, url, CONNECTED_EVENT);
+
+		const delivered = sandbox.deliverEvent({ event: CONNECTED_EVENT, accountId: 456 });
+		await waitFor(() => silent.requests.length === 1, 'the target to receive the event');
+		await sandbox.close();
+
+		expect(await delivered).toEqual([{ target_url: url, error: 'the sandbox closed before the target responded' }]);
+	});
+
+	test('deliveries record each result', async () => {
+		const target = await receiver(202);
+		const url = `${target.url}/hook`;
+		const remote = 'https://hooks.example.invalid/woodpecker';
+		await subscribe(sandbox, url, DISCONNECTED_EVENT, '123');
+		await subscribe(sandbox, remote, DISCONNECTED_EVENT);
+		const before = Date.now();
+
+		await sandbox.deliverEvent({ event: DISCONNECTED_EVENT, accountId: 459 });
+
+		expect(sandbox.deliveries).toEqual([
+			{ event: DISCONNECTED_EVENT, accountId: 459, target_url: url, status: 202, at: expect.stringMatching(ISO_TIMESTAMP) },
+			{ event: DISCONNECTED_EVENT, accountId: 459, target_url: remote, error: NOT_LOCAL, at: expect.stringMatching(ISO_TIMESTAMP) },
+		]);
+		for (const delivery of sandbox.deliveries) {
+			expect(Date.parse(delivery.at)).toBeGreaterThanOrEqual(before);
+		}
+	});
+
+	test('created account gets events', async () => {
+		const target = await receiver();
+		await subscribe(sandbox, `${target.url}/hook`, CONNECTED_EVENT, '123');
+		const created = await createAccount(sandbox, 123, WARSAW_BODY);
+		expect(created.status).toBe(201);
+
+		await sandbox.deliverEvent({ event: CONNECTED_EVENT, accountId: FIRST_NEW_ACCOUNT_ID });
+
+		expect(target.requests).toHaveLength(1);
+		const account = { id: FIRST_NEW_ACCOUNT_ID, session_status: 'CONNECTED', full_name: null, linkedin_url: null, level: null };
+		expectPayload(target.requests[0].body, CONNECTED_EVENT, account, 123);
+	});
+
+	test.each([
+		['unknown event', { event: 'linkedin_account_connected', accountId: 456 }, `Invalid event "linkedin_account_connected": expected one of ${CONNECTED_EVENT}, ${DISCONNECTED_EVENT}.`],
+		['unknown account', { event: CONNECTED_EVENT, accountId: 999 }, 'LinkedIn account 999 not found: expected the id of a seeded or created account.'],
+		['string account id', { event: CONNECTED_EVENT, accountId: '456' }, 'LinkedIn account "456" not found: expected the id of a seeded or created account.'],
+		['zero timeout', { event: CONNECTED_EVENT, accountId: 456, timeoutMs: 0 }, 'Invalid timeoutMs 0: expected a positive integer.'],
+	])('deliverEvent rejects %s', async (_case, request, message) => {
+		await expect(sandbox.deliverEvent(request as any)).rejects.toThrow(message);
+		await expectNorthwindUnchanged(sandbox);
+	});
+
+	test('control route delivers event', async () => {
+		const target = await receiver();
+		const url = `${target.url}/hook`;
+		await subscribe(sandbox, url, DISCONNECTED_EVENT, '124');
+		sandbox.clearRequests();
+
+		const response = await call(sandbox, 'POST', DELIVER_PATH, null, JSON.stringify({ event: DISCONNECTED_EVENT, account_id: 460 }));
+
+		expect(response.status).toBe(200);
+		expect(response.contentType).toBe('application/json');
+		expect(response.body).toEqual([{ target_url: url, status: 200 }]);
+		expect(target.requests).toHaveLength(1);
+		const account = {
+			id: 460,
+			session_status: 'DISCONNECTED',
+			full_name: 'Katherine Johnson',
+			linkedin_url: 'https://www.linkedin.com/in/katherine-johnson-example',
+			level: null,
+		};
+		expectPayload(target.requests[0].body, DISCONNECTED_EVENT, account, 124);
+		expect(sandbox.requests).toEqual([]);
+		expect(sandbox.deliveries).toHaveLength(1);
+	});
+
+	test.each([
+		// The rest of this message is JSON.parse's, which differs between Node versions.
+		['non-JSON body', 'event=connected', expect.stringMatching(/^Request body is not valid JSON: ./)],
+		['array body', '[]', 'Request body must be a JSON object with event and account_id.'],
+		['unknown event', JSON.stringify({ event: 'connected', account_id: 456 }), `event must be one of ${CONNECTED_EVENT}, ${DISCONNECTED_EVENT}, got "connected"`],
+		['missing account', JSON.stringify({ event: CONNECTED_EVENT }), 'account_id must be a positive integer, got undefined'],
+		['string account', JSON.stringify({ event: CONNECTED_EVENT, account_id: '456' }), 'account_id must be a positive integer, got "456"'],
+	])('control route 400 for %s', async (_case, body, message) => {
+		const response = await call(sandbox, 'POST', DELIVER_PATH, null, body);
+
+		expectValidationError(response, message);
+		await expectNorthwindUnchanged(sandbox);
+	});
+
+	test('control route 404 for unknown account', async () => {
+		const response = await call(sandbox, 'POST', DELIVER_PATH, null, JSON.stringify({ event: CONNECTED_EVENT, account_id: 999 }));
+
+		expectNotFound(response, 'LinkedIn account 999 not found.');
+	});
+
+	test('control route lists subscriptions', async () => {
+		await sandbox.close();
+		sandbox = await startSandbox({ seed: twoKeySeed() });
+		await subscribe(sandbox, 'https://hooks.example/northwind', CONNECTED_EVENT, '123');
+		await subscribe(sandbox, 'https://hooks.example/agency', DISCONNECTED_EVENT);
+		await subscribe(sandbox, 'https://hooks.example/second', CONNECTED_EVENT, null, SECOND_KEY);
+		await subscribe(sandbox, 'https://hooks.example/northwind-2', DISCONNECTED_EVENT, '123');
+		await subscribe(sandbox, 'https://hooks.example/removed', CONNECTED_EVENT, '124');
+		await unsubscribe(sandbox, 'https://hooks.example/removed', CONNECTED_EVENT, '124');
+
+		const response = await call(sandbox, 'GET', '/__sandbox/webhooks', null);
+
+		const expected = [
+			{
+				apiKey: API_KEY,
+				companyId: 123,
+				webhooks: [
+					{ target_url: 'https://hooks.example/northwind', event: CONNECTED_EVENT },
+					{ target_url: 'https://hooks.example/northwind-2', event: DISCONNECTED_EVENT },
+				],
+			},
+			{ apiKey: API_KEY, companyId: null, webhooks: [{ target_url: 'https://hooks.example/agency', event: DISCONNECTED_EVENT }] },
+			{ apiKey: SECOND_KEY, companyId: null, webhooks: [{ target_url: 'https://hooks.example/second', event: CONNECTED_EVENT }] },
+		];
+		expect(sandbox.subscriptions()).toEqual(expected);
+		expect(response.status).toBe(200);
+		expect(response.contentType).toBe('application/json');
+		expect(response.body).toEqual(expected.map((scope) => ({ ...scope, apiKey: '[redacted]' })));
+		expect(response.text).not.toContain(API_KEY);
+		expect(response.text).not.toContain(SECOND_KEY);
+		expect(sandbox.requests.map((request) => request.path)).not.toContain('/__sandbox/webhooks');
+	});
+
+	test('subscriptions returns a copy', async () => {
+		await subscribe(sandbox, 'https://hooks.example/a', CONNECTED_EVENT);
+
+		sandbox.subscriptions()[0].webhooks.length = 0;
+
+		await expectListed(sandbox, null, [{ target_url: 'https://hooks.example/a', event: CONNECTED_EVENT }]);
+	});
+});
+
+describe('sandbox seed webhooks', () => {
+	let sandbox: Sandbox | undefined;
+
+	afterEach(async () => {
+		await sandbox?.close();
+		sandbox = undefined;
+	});
+
+	function seedWithWebhooks() {
+		const seed = twoKeySeed();
+		return {
+			...seed,
+			webhooks: [{ target_url: 'https://hooks.example/agency', event: CONNECTED_EVENT }],
+			companies: seed.companies.map((company) => (company.id === 123
+				? { ...company, webhooks: [{ target_url: 'https://hooks.example/northwind', event: DISCONNECTED_EVENT }] }
+				: company)),
+		};
+	}
+
+	test('seed webhooks are listed', async () => {
+		sandbox = await startSandbox({ seed: seedWithWebhooks() });
+
+		await expectListed(sandbox, null, [{ target_url: 'https://hooks.example/agency', event: CONNECTED_EVENT }]);
+		await expectListed(sandbox, '123', [{ target_url: 'https://hooks.example/northwind', event: DISCONNECTED_EVENT }]);
+		await expectListed(sandbox, '124', []);
+		const secondKey = await listWebhooks(sandbox, null, SECOND_KEY);
+		expect(secondKey.body).toEqual({ webhooks: [] });
+		expect(sandbox.subscriptions()).toEqual([
+			{ apiKey: API_KEY, companyId: null, webhooks: [{ target_url: 'https://hooks.example/agency', event: CONNECTED_EVENT }] },
+			{ apiKey: API_KEY, companyId: 123, webhooks: [{ target_url: 'https://hooks.example/northwind', event: DISCONNECTED_EVENT }] },
+		]);
+	});
+
+	test('seed webhooks count toward limit', async () => {
+		const seed = {
+			...loadSeed(),
+			webhooks: [1, 2, 3].map((index) => ({ target_url: `https://hooks.example/${index}`, event: CONNECTED_EVENT })),
+		};
+		sandbox = await startSandbox({ seed });
+
+		expectProblem(await subscribe(sandbox, 'https://hooks.example/4', CONNECTED_EVENT), 409, 'Conflict', DETAIL_LIMIT);
+		expectUnsubscribed(await unsubscribe(sandbox, 'https://hooks.example/2', CONNECTED_EVENT));
+	});
+
+	test('seed webhooks stay out of companies list', async () => {
+		sandbox = await startSandbox({ seed: seedWithWebhooks() });
+
+		const response = await call(sandbox, 'GET', '/rest/v2/agency/companies');
+
+		expect(response.status).toBe(200);
+		expect(response.body.content).toEqual([NORTHWIND, FABRIKAM, TAILSPIN]);
+	});
+
+	const hook = (targetUrl: string, event = CONNECTED_EVENT) => ({ target_url: targetUrl, event });
+
+	test.each([
+		['non-array webhooks', { apiKeys: ['k'], companies: [], webhooks: {} }, 'webhooks must be an array of subscriptions when present, got {}'],
+		['non-object entry', { apiKeys: ['k'], companies: [], webhooks: ['https://hooks.example/a'] }, 'webhooks[0] must be an object with target_url and event, got "https://hooks.example/a"'],
+		['ftp URL', { apiKeys: ['k'], companies: [], webhooks: [hook('ftp://hooks.example/a')] }, `webhooks[0]: target_url must be an absolute http or https URL. Got {"target_url":"ftp://hooks.example/a","event":"${CONNECTED_EVENT}"}`],
+		['missing event', { apiKeys: ['k'], companies: [], webhooks: [{ target_url: 'https://hooks.example/a' }] }, 'webhooks[0]: event is required.'],
+		['unknown event', { apiKeys: ['k'], companies: [], webhooks: [hook('https://hooks.example/a', 'connected')] }, `webhooks[0]: event must be one of ${CONNECTED_EVENT}, ${DISCONNECTED_EVENT}.`],
+		['duplicate entry', { apiKeys: ['k'], companies: [], webhooks: [hook('https://hooks.example/a'), hook('https://hooks.example/a')] }, 'webhooks[1] repeats an earlier subscription'],
+		['fourth entry for an event', {
+			apiKeys: ['k'],
+			companies: [],
+			webhooks: [1, 2, 3, 4].map((index) => hook(`https://hooks.example/${index}`)),
+		}, `webhooks[3] exceeds the limit of 3 subscriptions to ${CONNECTED_EVENT}`],
+		['invalid company entry', {
+			apiKeys: ['k'],
+			companies: [{ ...NORTHWIND, webhooks: [hook('https://hooks.example/a'), hook('/relative')] }],
+		}, 'companies[0].webhooks[1]: target_url must be an absolute http or https URL.'],
+		['webhooks without API keys', { apiKeys: [], companies: [{ ...NORTHWIND, webhooks: [hook('https://hooks.example/a')] }] }, 'a seed with webhooks needs at least one entry in apiKeys'],
+	])('rejects %s', (_case, seed, message) => {
+		expect(() => loadSeed(seed as any)).toThrow(message);
+	});
+
+	test('seed allows 3 per event and scope', () => {
+		const webhooks = [1, 2, 3].flatMap((index) => [hook(`https://hooks.example/${index}`), hook(`https://hooks.example/${index}`, DISCONNECTED_EVENT)]);
+		const seed = { apiKeys: ['k'], companies: [{ ...NORTHWIND, webhooks }], webhooks };
+
+		expect(loadSeed(seed).webhooks).toEqual(webhooks);
 	});
 });
 
