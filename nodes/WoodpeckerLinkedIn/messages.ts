@@ -11,7 +11,7 @@ import { formatValue, ID_PARAMETER_LABELS, type IdParameter } from './validation
 export interface RequestTarget {
 	companyId?: number;
 	accountId?: number;
-	action?: 'createAccount';
+	action?: 'createAccount' | 'webhooks';
 }
 
 const ID_HINTS: Record<IdParameter, string> = {
@@ -70,6 +70,11 @@ function attemptsNote(attempts: number): string {
 }
 
 export function describeTarget(target: RequestTarget): string {
+	if (target.action === 'webhooks') {
+		return target.companyId === undefined
+			? "the webhook subscriptions of the API key's own account"
+			: `the webhook subscriptions of company ${target.companyId}`;
+	}
 	if (target.companyId === undefined) return "the agency's client companies";
 	return target.accountId === undefined
 		? `company ${target.companyId}`
@@ -138,4 +143,38 @@ export function connectionFailureMessage(
 	attempts = 1,
 ): string {
 	return `Could not reach Woodpecker at ${origin} for ${describeTarget(target)} (${problem}${attemptsNote(attempts)}). ${CHECK_BASE_URL}`;
+}
+
+/** Whose webhooks a trigger manages: a client company, or the API key's own account. */
+function webhookScope(companyId: number | undefined): string {
+	return companyId === undefined ? "the API key's own account" : `company ${companyId}`;
+}
+
+export const NO_EVENTS_MESSAGE = 'No event is selected under Events. Select Account Connected, Account Disconnected or both.';
+
+export function unknownEventsMessage(raw: unknown): string {
+	return `Events ${formatValue(raw)} contains a value that is not a Woodpecker LinkedIn event. Select Account Connected, Account Disconnected or both.`;
+}
+
+export const TRIGGER_NOT_ACTIVATED = 'No webhook was subscribed, so the workflow was not activated.';
+
+export function localWebhookUrlMessage(targetUrl: string): string {
+	return (
+		`The trigger's webhook URL ${targetUrl} points at this machine, so Woodpecker cannot reach it. ` +
+		"Set n8n's WEBHOOK_URL environment variable to the public address of this n8n, for example https://n8n.your-agency.example/, restart n8n and activate the workflow again."
+	);
+}
+
+/** Activation failed because the event already has as many subscriptions as Woodpecker allows. */
+export function webhookLimitMessage(
+	eventLabel: string,
+	companyId: number | undefined,
+	limit: number,
+	targetOrigins: readonly string[],
+): string {
+	const where = targetOrigins.length > 0 ? ` (webhooks at ${targetOrigins.join(', ')})` : '';
+	return (
+		`Woodpecker allows ${limit} webhook subscriptions to ${eventLabel} per account, and ${webhookScope(companyId)} already has ${limit}${where}. ` +
+		`Free one: deactivate another workflow that listens to ${eventLabel} for the same company, or remove one of those webhooks in Woodpecker. Then activate this workflow again.`
+	);
 }

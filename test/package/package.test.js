@@ -16,7 +16,7 @@ const { after, before, test } = require('node:test');
 const ROOT = path.resolve(__dirname, '..', '..');
 const SCANNER = path.join(ROOT, 'node_modules', '@n8n', 'scan-community-package', 'scanner', 'scanner.mjs');
 
-/** Files the tarball may contain besides the compiled JavaScript of the node and credential. */
+/** Files the tarball may contain besides the compiled JavaScript of the nodes and credential. */
 const FIXED_FILES = [
 	'CHANGELOG.md',
 	'LICENSE',
@@ -26,6 +26,9 @@ const FIXED_FILES = [
 	'dist/nodes/WoodpeckerLinkedIn/WoodpeckerLinkedIn.node.json',
 	'dist/nodes/WoodpeckerLinkedIn/woodpecker.dark.svg',
 	'dist/nodes/WoodpeckerLinkedIn/woodpecker.svg',
+	'dist/nodes/WoodpeckerLinkedInTrigger/WoodpeckerLinkedInTrigger.node.json',
+	'dist/nodes/WoodpeckerLinkedInTrigger/woodpecker.dark.svg',
+	'dist/nodes/WoodpeckerLinkedInTrigger/woodpecker.svg',
 	'index.js',
 	'package.json',
 ];

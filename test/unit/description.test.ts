@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { WoodpeckerLinkedIn } from '../../nodes/WoodpeckerLinkedIn/WoodpeckerLinkedIn.node';
+import { WoodpeckerLinkedInTrigger } from '../../nodes/WoodpeckerLinkedInTrigger/WoodpeckerLinkedInTrigger.node';
 
 const { description } = new WoodpeckerLinkedIn();
 
@@ -41,5 +42,36 @@ describe('node description', () => {
 				expect(option.action).toEqual(expect.any(String));
 			}
 		}
+	});
+});
+
+describe('trigger description', () => {
+	const trigger = new WoodpeckerLinkedInTrigger().description;
+
+	test('subtitle is one expression', () => {
+		const subtitle = trigger.subtitle as string;
+		expect(subtitle.startsWith('={{')).toBe(true);
+		expect(subtitle.endsWith('}}')).toBe(true);
+		expect(subtitle.slice(3, -2)).not.toContain('}}');
+	});
+
+	test('events default to both offered events', () => {
+		const events = trigger.properties.find((property) => property.name === 'events')!;
+		const values = (events.options as Array<{ value: string }>).map((option) => option.value);
+		expect(values).toEqual(['linkedin_automation_account_connected', 'linkedin_automation_account_disconnected']);
+		expect(events.default).toEqual(values);
+	});
+
+	test('company is optional and searchable', () => {
+		const company = trigger.properties.find((property) => property.name === 'companyId')!;
+		expect(company.required).toBe(false);
+		expect(company.displayOptions).toBeUndefined();
+		expect(company.modes?.[0].typeOptions?.searchListMethod).toBe('searchCompanies');
+		expect(Object.keys(new WoodpeckerLinkedInTrigger().methods.listSearch)).toEqual(['searchCompanies']);
+	});
+
+	test('one POST webhook answered on receipt', () => {
+		expect(trigger.webhooks).toEqual([{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }]);
+		expect(trigger.inputs).toEqual([]);
 	});
 });

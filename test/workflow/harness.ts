@@ -28,6 +28,7 @@ import {
 
 import { WoodpeckerApi } from '../../credentials/WoodpeckerApi.credentials';
 import { WoodpeckerLinkedIn } from '../../nodes/WoodpeckerLinkedIn/WoodpeckerLinkedIn.node';
+import { WoodpeckerLinkedInTrigger } from '../../nodes/WoodpeckerLinkedInTrigger/WoodpeckerLinkedInTrigger.node';
 import { TestItems, TestRead } from './fixture-nodes';
 import { logLines, type LogLine } from './test-logger';
 
@@ -82,9 +83,12 @@ export interface RunResult {
 	logs: LogLine[];
 }
 
-class TestNodeTypes implements INodeTypes {
+export const TRIGGER_TYPE = 'n8n-nodes-woodpecker-linkedin.woodpeckerLinkedInTrigger';
+
+export class TestNodeTypes implements INodeTypes {
 	private readonly types: Record<string, INodeType | IVersionedNodeType> = {
 		[NODE_TYPE]: new WoodpeckerLinkedIn(),
+		[TRIGGER_TYPE]: new WoodpeckerLinkedInTrigger(),
 		'test.items': new TestItems(),
 		'test.read': new TestRead(),
 	};
@@ -244,7 +248,7 @@ function buildWorkflow(options: RunOptions, nodeTypes: INodeTypes): Workflow {
 	return new Workflow({ id: 'workflow-test', nodes, connections, nodeTypes, active: false });
 }
 
-function testAdditionalData(
+export function testAdditionalData(
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 	extra: Partial<IWorkflowExecuteAdditionalData> = {},
 ): IWorkflowExecuteAdditionalData {

@@ -15,16 +15,24 @@ interface LocatorSpec {
 	idPlaceholder: string;
 }
 
-/** Builds a resource locator: a searchable list, or a numeric ID typed in or given by an expression. */
-function idLocator(spec: LocatorSpec, displayOptions: IDisplayOptions, description: string): INodeProperties {
+/**
+ * Builds a resource locator: a searchable list, or a numeric ID typed in or given by an
+ * expression. Without display options it always shows.
+ */
+function idLocator(
+	spec: LocatorSpec,
+	displayOptions: IDisplayOptions | undefined,
+	description: string,
+	required = true,
+): INodeProperties {
 	return {
 		displayName: spec.displayName,
 		name: spec.name,
 		type: 'resourceLocator',
-		required: true,
+		required,
 		default: { mode: 'list', value: '' },
 		description,
-		displayOptions,
+		...(displayOptions && { displayOptions }),
 		modes: [
 			{
 				displayName: 'From List',
@@ -48,7 +56,11 @@ function idLocator(spec: LocatorSpec, displayOptions: IDisplayOptions, descripti
  * Builds the Company field. Workflows saved when this was a plain text field keep their value,
  * because n8n reads a plain value as it is.
  */
-export function companyLocator(displayOptions: IDisplayOptions, description: string): INodeProperties {
+export function companyLocator(
+	displayOptions: IDisplayOptions | undefined,
+	description: string,
+	required = true,
+): INodeProperties {
 	return idLocator(
 		{
 			displayName: 'Company',
@@ -59,6 +71,7 @@ export function companyLocator(displayOptions: IDisplayOptions, description: str
 		},
 		displayOptions,
 		description,
+		required,
 	);
 }
 

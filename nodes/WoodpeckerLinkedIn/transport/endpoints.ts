@@ -75,3 +75,65 @@ export async function fetchLinkedInAccounts(
 	);
 	return list;
 }
+
+/** One webhook subscription: Woodpecker posts `event` to `target_url`. */
+export interface WebhookSubscription {
+	target_url: string;
+	event: string;
+}
+
+/**
+ * Request of a webhook call. Without a company it acts for the API key's own account; with one,
+ * the agency key acts for that client company through `x-company-id`.
+ * NOTE: Woodpecker documents x-company-id for headquarters keys in general, not for webhooks.
+ */
+function webhookRequest(
+	method: 'GET' | 'POST',
+	path: string,
+	companyId: number | undefined,
+	body?: IDataObject,
+): WoodpeckerRequest {
+	return {
+		method,
+		path,
+		headers: companyId === undefined ? undefined : { 'x-company-id': String(companyId) },
+		body,
+		target: { companyId, action: 'webhooks' },
+		itemIndex: 0,
+	};
+}
+
+/** Lists every webhook subscription of the account, whoever made it. */
+export async function fetchWebhookSubscriptions(
+	client: WoodpeckerClient,
+	companyId: number | undefined,
+): Promise<WebhookSubscription[]> {
+	const request = webhookRequest('GET', '/rest/v2/webhooks', companyId);
+	const { list, response } = await requestList(client, request, 'webhooks');
+	return list.map((entry) => {
+		if (typeof entry?.target_url !== 'string' || typeof entry.event !== 'string') {
+			throw client.missingField('webhooks', request, response);
+		}
+		return { target_url: entry.target_url, event: entry.event };
+	});
+}
+
+export async function subscribeWebhook(
+	client: WoodpeckerClient,
+	subscription: WebhookSubscription,
+	companyId: number | undefined,
+): Promise<void> {
+	await client.request(webhookRequest('POST', '/rest/v1/webhooks/subscribe', companyId, { ...subscription }));
+}
+
+/** Removes one subscription; Woodpecker answers 200 without a body. */
+export async function unsubscribeWebhook(
+	client: WoodpeckerClient,
+	subscription: WebhookSubscription,
+	companyId: number | undefined,
+): Promise<void> {
+	await client.request({
+		...webhookRequest('POST', '/rest/v1/webhooks/unsubscribe', companyId, { ...subscription }),
+		emptyBodyExpected: true,
+	});
+}

@@ -5,6 +5,7 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	IHookFunctions,
 	IHttpRequestMethods,
 	ILoadOptionsFunctions,
 	INode,
@@ -41,15 +42,20 @@ export interface WoodpeckerRequest {
 	headers?: IDataObject;
 	/** JSON body; most Woodpecker calls take none. */
 	body?: IDataObject;
+	/** A success answer without a body is expected, as Woodpecker sends for an unsubscribe. */
+	emptyBodyExpected?: boolean;
 	target: RequestTarget;
 	itemIndex: number;
 }
 
-/** Either kind of context the client runs in: a node execution or a list search in the editor. */
-type ClientContext = IExecuteFunctions | ILoadOptionsFunctions;
+/**
+ * The contexts the client runs in: a node execution, a list search in the editor, or a trigger's
+ * webhook set-up when a workflow is activated or deactivated.
+ */
+type ClientContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
-/** Settings for list searches in the editor, where a person waits: fewer, shorter retries. */
-const LIST_SEARCH_SETTINGS: RequestSettings = { timeoutMs: 15_000, maxRetries: 2, retryDelayMs: 500 };
+/** Settings for list searches and webhook set-up, where a person waits: fewer, shorter retries. */
+const INTERACTIVE_SETTINGS: RequestSettings = { timeoutMs: 15_000, maxRetries: 2, retryDelayMs: 500 };
 
 function isExecution(context: ClientContext): context is IExecuteFunctions {
 	return 'getInputData' in context;
@@ -57,7 +63,7 @@ function isExecution(context: ClientContext): context is IExecuteFunctions {
 
 export interface WoodpeckerResponse {
 	statusCode: number;
-	/** The parsed JSON body. */
+	/** The parsed JSON body; undefined for an expected empty body. */
 	body: unknown;
 	/** The raw body, for error messages that summarise it. */
 	bodyText: string;
@@ -151,7 +157,7 @@ async function sendRequest(
 	request: WoodpeckerRequest,
 ): Promise<WoodpeckerResponse> {
 	const { target, itemIndex } = request;
-	const settings = isExecution(context) ? readSettings(context, node, target, itemIndex) : LIST_SEARCH_SETTINGS;
+	const settings = isExecution(context) ? readSettings(context, node, target, itemIndex) : INTERACTIVE_SETTINGS;
 
 	let attempts = 0;
 	let attempt: Attempt;
@@ -204,7 +210,7 @@ async function sendRequest(
 	}
 
 	const body = parseJson(bodyText);
-	if (body === undefined) {
+	if (body === undefined && !(request.emptyBodyExpected === true && bodyText.trim() === '')) {
 		throw notJsonError(failure, statusCode, bodyText);
 	}
 	return { statusCode, body, bodyText, receivedAt, attempts };
