@@ -36,7 +36,7 @@ export const SUBSCRIPTIONS_PER_EVENT = 3;
 export interface StoredSubscription {
 	event: string;
 	targetUrl: string;
-	/** The company whose account holds it, or null for the API key's own account. */
+	/** The company whose account it belongs to, or null for the API key's own account. */
 	companyId: number | null;
 }
 
@@ -79,7 +79,7 @@ function readSetup(context: IHookFunctions): Setup {
 	const companyId = readCompany(node, context.getNodeParameter('companyId', '', { extractValue: true }));
 	const targetUrl = context.getNodeWebhookUrl('default');
 	if (targetUrl === undefined) {
-		throw new NodeOperationError(node, 'n8n gave this trigger no webhook URL.', { description: TRIGGER_NOT_ACTIVATED });
+		throw new NodeOperationError(node, 'n8n gave this trigger no webhook URL. Save the workflow and activate it again.', { description: TRIGGER_NOT_ACTIVATED });
 	}
 	return { events, companyId, targetUrl };
 }
@@ -109,7 +109,7 @@ async function checkReachable(context: IHookFunctions, targetUrl: string): Promi
 	}
 }
 
-/** Whether every selected event is already subscribed with the node's webhook URL. */
+/** Checks whether every selected event is already subscribed with the node's webhook URL. */
 export async function subscriptionsExist(this: IHookFunctions): Promise<boolean> {
 	const setup = readSetup(this);
 	const client = await createWoodpeckerClient(this);
@@ -164,18 +164,22 @@ export async function subscribe(this: IHookFunctions): Promise<boolean> {
 }
 
 /**
- * Removes the subscriptions the node recorded; without a record, those of the selected events
- * with the node's URL. One that Woodpecker no longer has counts as removed. If any removal fails,
- * the rest are still tried, and the failures stay recorded for the next deactivation.
+ * Removes the subscriptions the node recorded. Without a record, as after a failed activation or
+ * when n8n kept no static data, it removes those that Woodpecker lists with the node's URL. One
+ * that Woodpecker no longer has counts as removed. If a removal fails, the rest are still tried,
+ * and the failures stay recorded for the next deactivation.
  */
 export async function unsubscribe(this: IHookFunctions): Promise<boolean> {
 	const data = staticData(this);
+	const client = await createWoodpeckerClient(this);
 	let stored = data.subscriptions;
 	if (stored === undefined) {
 		const setup = readSetup(this);
-		stored = setup.events.map((event) => ({ event, targetUrl: setup.targetUrl, companyId: setup.companyId ?? null }));
+		const existing = await fetchWebhookSubscriptions(client, setup.companyId);
+		stored = existing
+			.filter((subscription) => subscription.target_url === setup.targetUrl)
+			.map(({ event }) => ({ event, targetUrl: setup.targetUrl, companyId: setup.companyId ?? null }));
 	}
-	const client = await createWoodpeckerClient(this);
 	const failed = await removeAll(client, stored);
 	if (failed.length === 0) {
 		delete data.subscriptions;

@@ -236,13 +236,32 @@ describe('deactivation', () => {
 		expect(scope.isDone()).toBe(true);
 	});
 
-	test('without a record, the selected events at this URL', async () => {
-		woodpeckerScope(recorded).post('/rest/v1/webhooks/unsubscribe').reply(200, '');
+	test('without a record, those listed at this URL', async () => {
+		const scope = woodpeckerScope(recorded);
+		scope.get('/rest/v2/webhooks').reply(
+			200,
+			listAnswer([
+				{ target_url: OTHER_URL, event: DISCONNECTED },
+				{ target_url: WEBHOOK_URL, event: CONNECTED },
+			]),
+		);
+		scope.post('/rest/v1/webhooks/unsubscribe').reply(200, '');
 
 		const outcome = await runWebhookMethod('delete', FOR_COMPANY);
 
 		expect(outcome.result).toBe(true);
-		expect(recorded).toEqual([unsubscribeRequest(DISCONNECTED, 123)]);
+		// Account Connected is no longer selected, but it has this node's URL, so it is this node's.
+		expect(recorded).toEqual([list(123), unsubscribeRequest(CONNECTED, 123)]);
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test('without a record or a match, nothing is removed', async () => {
+		woodpeckerScope(recorded).get('/rest/v2/webhooks').reply(200, listAnswer([{ target_url: OTHER_URL, event: CONNECTED }]));
+
+		const outcome = await runWebhookMethod('delete', BOTH);
+
+		expect(outcome.result).toBe(true);
+		expect(recorded).toEqual([list()]);
 	});
 
 	test('one already gone counts as removed', async () => {
@@ -276,7 +295,7 @@ describe('deactivation', () => {
 	test('the API key stays out of errors and logs', async () => {
 		woodpeckerScope(recorded).post('/rest/v1/webhooks/unsubscribe').times(3).reply(500, { message: `bad key ${TEST_API_KEY}` });
 
-		const outcome = await runWebhookMethod('delete', { parameters: { events: [CONNECTED] } });
+		const outcome = await runWebhookMethod('delete', { parameters: { events: [CONNECTED] }, staticData: { subscriptions: [stored(CONNECTED)] } });
 
 		expect(outcome.error).toBeDefined();
 		const everything = JSON.stringify([outcome.error?.message, outcome.error?.description, (outcome.error as { context?: unknown }).context, outcome.logs]);
