@@ -3,7 +3,7 @@
 /**
  * Benchmarks the Woodpecker LinkedIn node against n8n's HTTP Request node and Woodpecker's limit,
  * prints the figures and writes them, with the command and the machine, to docs/benchmarks.md.
- * Everything runs on 127.0.0.1 against the local sandbox. It takes about ten minutes.
+ * Everything runs on 127.0.0.1 against the local sandbox. It takes about five minutes.
  *
  * Usage: npm run bench -- [--runs N] [--items N] [--engine-items N] [--memory-items N] [--out FILE]
  * --runs: runs of each setting in the real n8n (default 3; the engine runs at least 5 times).
@@ -69,9 +69,10 @@ function underLimitSection(results, items, runs) {
 				`a service time of ${bench.SERVICE_TIME_MS} ms and a simulated round trip of ${bench.NETWORK_DELAY_MS} ms. ` +
 				`The ceiling is one request per service time: ${bench.CEILING_PER_SECOND} items per second. ` +
 				`Each node sends failed items to its error output, so every run ends and every item is counted. ` +
-				`Wall time is the node's execution time in n8n; figures are medians of ${runs} runs, and the item counts are the worst run's.`,
+				`Wall time is the node's execution time in n8n, and items per second count the items that succeeded. ` +
+				`Times and rates are medians of ${runs} ${runs === 1 ? 'run' : 'runs'}; the counts come from the run with the fewest successes.`,
 			'',
-			table(['Setting', 'Succeeded', 'Lost to 429', 'Wall time', 'Items/s', 'Of ceiling', 'Requests / rejected / most open'], rows),
+			table(['Setting', 'Succeeded', 'Lost to 429', 'Wall time', 'Successes/s', 'Of ceiling', 'Requests / rejected / most open'], rows),
 			'',
 			`Goal: ${items} of ${items} items succeed at ${percent(GOALS.underLimit)} or more of the ceiling. ${verdict(met)} (Parallel Requests 7).`,
 			'',
@@ -98,7 +99,7 @@ function engineSection(engine) {
 			'## 2. The node\'s own cost',
 			'',
 			`Through n8n-core's engine (the same WorkflowExecute that n8n runs), against the sandbox answering at once in a process of its own, so that the CPU time is the client's alone. ` +
-				`${engine.items} items per run, medians of ${engine.runs} runs after one warm-up run. ` +
+				`${engine.items} items per run, medians of ${engine.runs} ${engine.runs === 1 ? 'run' : 'runs'} after one warm-up run. ` +
 				'The bare helper loop reads the two IDs and calls `httpRequestWithAuthentication`, the helper the node uses, with no checks, retries or error handling.',
 			'',
 			table(['Node', 'CPU per item', 'Time per item'], rows),

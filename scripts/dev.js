@@ -36,6 +36,9 @@ async function main() {
 	if (await isPortServing(n8nPort)) {
 		throw new Error(`Something already responds on 127.0.0.1:${n8nPort}, perhaps an n8n from an earlier run. Stop it, or set N8N_DEV_PORT.`);
 	}
+	if (await isPortServing(sandboxPort)) {
+		throw new Error(`Something already responds on 127.0.0.1:${sandboxPort}, perhaps a sandbox from an earlier run. Stop it, or set SANDBOX_PORT.`);
+	}
 	const userFolder = path.join(n8n.ROOT, '.cache', 'dev-n8n');
 	fs.mkdirSync(userFolder, { recursive: true });
 
@@ -90,7 +93,11 @@ n8n editor:         ${server.url}  (log in as ${OWNER_EMAIL} / ${OWNER_PASSWORD}
 Woodpecker sandbox: ${sandbox.url}  (credential "Woodpecker sandbox", key sandbox-agency-key)
 n8n's log:          ${path.join(userFolder, 'n8n.log')}
 Add the "Woodpecker LinkedIn" node to a workflow; companies 123, 124 and 125 and their accounts
-come from test/sandbox/seed.json. Press Ctrl+C to stop.`);
+come from test/sandbox/seed.json. To try "Woodpecker LinkedIn Trigger", publish a workflow with it,
+then make the sandbox deliver an event to it:
+  curl -X POST ${sandbox.url}/__sandbox/webhooks/deliver -H 'Content-Type: application/json' \\
+    -d '{"event": "linkedin_automation_account_disconnected", "account_id": 456}'
+Press Ctrl+C to stop.`);
 }
 
 main().catch((error) => {

@@ -175,6 +175,6 @@ export function webhookLimitMessage(
 	const where = targetOrigins.length > 0 ? ` (webhooks at ${targetOrigins.join(', ')})` : '';
 	return (
 		`Woodpecker allows ${limit} webhook subscriptions to ${eventLabel} per account, and ${webhookScope(companyId)} already has ${limit}${where}. ` +
-		`Free one: deactivate another workflow that listens to ${eventLabel} for the same company, or remove one of those webhooks in Woodpecker. Then activate this workflow again.`
+		`Free one: unpublish another workflow that listens to ${eventLabel} for the same company, stop listening for a test event in the editor (a trigger under test uses one more), or remove one of those webhooks in Woodpecker. Then publish or test this workflow again.`
 	);
 }

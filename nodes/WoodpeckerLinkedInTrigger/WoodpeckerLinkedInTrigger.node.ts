@@ -103,7 +103,7 @@ export class WoodpeckerLinkedInTrigger implements INodeType {
 				? readDelivery(request.headers['content-type'], request.body as unknown, selected, companyId)
 				: ({ accepted: false, status: 405, message: 'Woodpecker delivers events with POST.' } as const);
 		if (!delivery.accepted) {
-			// Nothing of the request is logged: it may come from anyone who knows the URL.
+			// Nothing of the request is logged, because anyone who has the URL can send one.
 			this.logger.warn('Woodpecker webhook delivery rejected', { status: delivery.status, reason: delivery.message });
 			response.status(delivery.status).json({ message: delivery.message });
 			return { noWebhookResponse: true };
@@ -113,7 +113,10 @@ export class WoodpeckerLinkedInTrigger implements INodeType {
 			response.status(200).json({ message: 'Received. None of its events is selected in this trigger.' });
 			return { noWebhookResponse: true };
 		}
+		// Answered here, because n8n's own answer to a trigger without response data varies by version.
+		response.status(200).json({ message: 'Workflow was started' });
 		return {
+			noWebhookResponse: true,
 			workflowData: [delivery.items.map((json: IDataObject) => ({ json }))],
 		};
 	}

@@ -5,6 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { parseWoodpeckerId } from '../WoodpeckerLinkedIn/validation';
 import { isEventName } from './events';
 
 export type Delivery =
@@ -18,7 +19,7 @@ export type Delivery =
 	| {
 			accepted: false;
 			status: number;
-			/** Sent back to the caller; it holds nothing of the request. */
+			/** Sent back to the caller. It contains nothing of the request. */
 			message: string;
 	  };
 
@@ -55,7 +56,9 @@ export function readDelivery(
 			return reject(400, `Element ${index} is not a Woodpecker LinkedIn account event.`);
 		}
 		const account = entry.linkedin_account;
-		if (!isObject(account) || typeof account.id !== 'number' || !Number.isSafeInteger(account.id) || account.id <= 0) {
+		// Woodpecker sends the id as a number; numeric text is read the way the action node reads IDs.
+		const accountId = isObject(account) ? parseWoodpeckerId(account.id) : undefined;
+		if (!isObject(account) || accountId === undefined || !accountId.valid) {
 			return reject(400, `Element ${index} has no LinkedIn account with a numeric id.`);
 		}
 		events.push(entry.method);
@@ -64,7 +67,7 @@ export function readDelivery(
 		const firmId = typeof entry.firm_id === 'number' ? entry.firm_id : null;
 		items.push({
 			event: entry.method,
-			account_id: account.id,
+			account_id: accountId.value,
 			full_name: text(account.full_name),
 			linkedin_url: text(account.linkedin_url),
 			session_status: text(account.session_status),

@@ -129,22 +129,24 @@ async function runOnce(runtime, userFolder, setting, port, items) {
 	}
 }
 
-/** Medians over the runs; the item counts are the worst run's, so that no loss is hidden. */
+/**
+ * Sums up the runs of one setting. Times and rates are medians. The counts all come from the run
+ * with the fewest successes, so that no loss is hidden and the counts agree with each other.
+ */
 function summariseRuns(name, runs, items) {
-	const wallMs = median(runs.map((run) => run.wallMs));
-	const succeeded = Math.min(...runs.map((run) => run.succeeded));
+	const worst = runs.reduce((fewest, run) => (run.succeeded < fewest.succeeded ? run : fewest));
 	const perSecond = median(runs.map((run) => (run.succeeded * 1000) / run.wallMs));
 	return {
 		name,
 		items,
-		succeeded,
-		lost: Math.max(...runs.map((run) => run.lost)),
-		wallMs,
+		succeeded: worst.succeeded,
+		lost: worst.lost,
+		wallMs: median(runs.map((run) => run.wallMs)),
 		perSecond,
 		ofCeiling: perSecond / CEILING_PER_SECOND,
-		requests: median(runs.map((run) => run.requests)),
-		rejected: median(runs.map((run) => run.rejected)),
-		maxOpen: Math.max(...runs.map((run) => run.maxOpen)),
+		requests: worst.requests,
+		rejected: worst.rejected,
+		maxOpen: worst.maxOpen,
 		runs,
 	};
 }

@@ -569,7 +569,7 @@ describe(`Woodpecker LinkedIn Trigger in n8n ${VERSION}`, () => {
 			},
 			{
 				name: 'account without numeric id',
-				request: json(event(CONNECTED, { id: String(ADA.id) })),
+				request: json(event(CONNECTED, { id: 'ada' })),
 				status: 400,
 				message: 'Element 0 has no LinkedIn account with a numeric id.',
 			},
@@ -602,6 +602,14 @@ describe(`Woodpecker LinkedIn Trigger in n8n ${VERSION}`, () => {
 
 		assert.equal((await listExecutions(both.id)).length, bothBefore);
 		assert.equal((await listExecutions(example.id)).length, exampleBefore);
+
+		// A valid delivery sent directly gets the trigger's own answer and starts one execution.
+		const valid = await callWebhook(bothUrl, json(event(CONNECTED, { id: ADA.id, full_name: ADA.full_name })));
+		assert.equal(valid.status, 200);
+		assert.deepEqual(valid.json, { message: 'Workflow was started' });
+		const executions = await waitForExecutions(both.id, bothBefore + 1);
+		assert.equal(executions.length, bothBefore + 1);
+		assert.equal(executions[0].status, 'success');
 		// The node logs each rejection with its status and reason, and nothing of the request.
 		assert.deepEqual(
 			triggerWarnings().map(({ status, reason }) => ({ status, reason })),

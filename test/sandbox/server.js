@@ -18,6 +18,7 @@
  */
 
 const crypto = require('node:crypto');
+const { setMaxListeners } = require('node:events');
 const fs = require('node:fs');
 const http = require('node:http');
 const https = require('node:https');
@@ -2441,6 +2442,8 @@ async function startSandbox(options = {}) {
 		deliveries: [],
 		closing: new AbortController(),
 	};
+	// Every pending delay listens to this signal, and a load test has hundreds at once.
+	setMaxListeners(0, state.closing.signal);
 
 	const server = http.createServer((req, res) => {
 		void handleRequest(state, req, res);

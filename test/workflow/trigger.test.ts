@@ -149,7 +149,7 @@ describe('activation', () => {
 		expect(outcome.result).toBeUndefined();
 		expect(outcome.error?.message).toBe(
 			"Woodpecker allows 3 webhook subscriptions to Account Disconnected per account, and the API key's own account already has 3 (webhooks at https://a.example, https://b.example). " +
-				'Free one: deactivate another workflow that listens to Account Disconnected for the same company, or remove one of those webhooks in Woodpecker. Then activate this workflow again.',
+				'Free one: unpublish another workflow that listens to Account Disconnected for the same company, stop listening for a test event in the editor (a trigger under test uses one more), or remove one of those webhooks in Woodpecker. Then publish or test this workflow again.',
 		);
 		expect(outcome.error?.description).toBe('No webhook was subscribed, so the workflow was not activated.');
 		expect(recorded).toEqual([list(), subscribeRequest(CONNECTED), unsubscribeRequest(CONNECTED)]);
@@ -324,8 +324,9 @@ describe('deliveries', () => {
 	test('one item per event, in order', async () => {
 		const result = await deliver(BOTH, { headers: JSON_HEADERS, body: [connectedEvent, disconnectedEvent] });
 
-		expect(result.response).toBeUndefined();
+		expect(result.response).toEqual({ status: 200, body: { message: 'Workflow was started' } });
 		expect(result.returned).toEqual({
+			noWebhookResponse: true,
 			workflowData: [
 				[
 					{
@@ -374,6 +375,12 @@ describe('deliveries', () => {
 		expect(result.response).toEqual({ status: 200, body: { message: 'Received. None of its events is selected in this trigger.' } });
 	});
 
+	test('numeric text id is read as a number', async () => {
+		const result = await deliver(BOTH, { headers: JSON_HEADERS, body: [{ ...connectedEvent, linkedin_account: { ...ADA, id: ' 456 ' } }] });
+
+		expect(result.returned.workflowData?.[0].map((item) => item.json.account_id)).toEqual([456]);
+	});
+
 	test('only the selected events become items', async () => {
 		const result = await deliver(FOR_COMPANY, { headers: JSON_HEADERS, body: [connectedEvent, disconnectedEvent] });
 
@@ -390,8 +397,14 @@ describe('deliveries', () => {
 		['unknown event', { headers: JSON_HEADERS, body: [connectedEvent, { ...connectedEvent, method: CANARY }] }, 400, 'Element 1 is not a Woodpecker LinkedIn account event.'],
 		['not an object', { headers: JSON_HEADERS, body: [CANARY] }, 400, 'Element 0 is not a Woodpecker LinkedIn account event.'],
 		[
-			'account id as text',
-			{ headers: JSON_HEADERS, body: [{ ...connectedEvent, linkedin_account: { ...ADA, id: '456' } }] },
+			'account id not numeric',
+			{ headers: JSON_HEADERS, body: [{ ...connectedEvent, linkedin_account: { ...ADA, id: '45x' } }] },
+			400,
+			'Element 0 has no LinkedIn account with a numeric id.',
+		],
+		[
+			'account id missing',
+			{ headers: JSON_HEADERS, body: [{ ...connectedEvent, linkedin_account: { full_name: 'Ada Lovelace' } }] },
 			400,
 			'Element 0 has no LinkedIn account with a numeric id.',
 		],

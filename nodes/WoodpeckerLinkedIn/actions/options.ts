@@ -43,7 +43,7 @@ export const description: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: DEFAULT_RETRY_DELAY_MS,
 				description:
-					'Wait before the first retry, in milliseconds. Each further retry waits about twice as long, up to 30 seconds, and a Retry-After header from Woodpecker takes precedence, up to 60 seconds.',
+					'Longest wait before the first retry, in milliseconds: the wait is picked at random between half and all of it, so that clients sharing a key spread out. Each further retry can wait twice as long, up to 30 seconds, and a Retry-After header from Woodpecker takes precedence, up to 60 seconds.',
 			},
 			{
 				displayName: 'Timeout',
