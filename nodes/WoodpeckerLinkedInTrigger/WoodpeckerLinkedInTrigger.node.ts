@@ -113,7 +113,7 @@ export class WoodpeckerLinkedInTrigger implements INodeType {
 			response.status(200).json({ message: 'Received. None of its events is selected in this trigger.' });
 			return { noWebhookResponse: true };
 		}
-		// Answered here, because n8n's own answer to a trigger without response data varies by version.
+		// The node responds itself, because n8n's default response for a trigger without response data differs between versions.
 		response.status(200).json({ message: 'Workflow was started' });
 		return {
 			noWebhookResponse: true,

@@ -20,7 +20,7 @@ export function isEventName(value: unknown): value is EventName {
 	return typeof value === 'string' && EVENT_VALUES.includes(value);
 }
 
-/** The editor's name of an event, for messages. */
+/** Returns the editor's name of an event, for messages. */
 export function eventLabel(event: string): string {
 	return EVENTS.find((candidate) => candidate.value === event)?.name ?? event;
 }

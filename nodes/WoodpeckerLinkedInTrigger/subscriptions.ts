@@ -218,8 +218,9 @@ function httpStatus(error: unknown): number | undefined {
 }
 
 /**
- * Whether Woodpecker refused a subscription for its limit. The limit's answer is not
- * documented, so this reads a client error whose message speaks of a limit.
+ * Checks whether Woodpecker rejected a subscription for its limit.
+ * NOTE: Woodpecker does not document its response at the limit, so this looks for a client error
+ * whose message mentions a limit.
  */
 function isLimitAnswer(error: unknown): boolean {
 	const status = httpStatus(error);
@@ -242,7 +243,7 @@ function limitError(
 	);
 }
 
-/** The origin of a webhook URL, so that a message names where the webhooks go without their paths. */
+/** Returns the origin of a webhook URL, so that a message names where webhooks go without their paths. */
 function originOf(url: string): string {
 	try {
 		return new URL(url).origin;

@@ -29,7 +29,7 @@ const API_KEY = 'sandbox-agency-key';
 /** Service time and round trip of the sandbox in the run under Woodpecker's limit. */
 const SERVICE_TIME_MS = 20;
 const NETWORK_DELAY_MS = 10;
-/** The most the sandbox can answer: one request per service time. */
+/** The highest rate the sandbox can serve: one request per service time. */
 const CEILING_PER_SECOND = 1000 / SERVICE_TIME_MS;
 
 function median(values) {
@@ -38,15 +38,15 @@ function median(values) {
 	return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Rows of CRM-like input: company 123 of the sandbox's seed, its two accounts that always answer. */
+/** Builds rows of CRM-like input: company 123 of the sandbox's seed and its two accounts that always succeed. */
 function benchRows(count) {
 	return Array.from({ length: count }, (_, row) => ({ row, company_id: 123, account_id: 456 + (row % 2) }));
 }
 
 /**
- * Runs the same 1,000-item job in a real n8n against the sandbox with the queue rule on, once per
- * setting and run, each time with a fresh sandbox: the Woodpecker LinkedIn node one request at a
- * time, the node with seven in flight, and the HTTP Request node with its defaults. Every node
+ * Runs the same job of `items` items in a real n8n against the sandbox with the queue rule on.
+ * Three settings run: the Woodpecker LinkedIn node one request at a time, the node with seven in
+ * flight, and the HTTP Request node with its defaults. Each run gets a fresh sandbox. Every node
  * sends failed items to its error output, so that the run ends and the items can be counted.
  */
 async function benchUnderLimit({ runtime, tarball, items, runs, log }) {
@@ -115,7 +115,7 @@ async function runOnce(runtime, userFolder, setting, port, items) {
 		}
 		const { stats } = sandbox;
 		const otherStatuses = Object.keys(stats.answered).filter((status) => status !== '201' && status !== '429');
-		if (otherStatuses.length > 0) throw new Error(`${setting.name}: the sandbox answered ${otherStatuses.join(', ')}`);
+		if (otherStatuses.length > 0) throw new Error(`${setting.name}: the sandbox responded with unexpected statuses ${otherStatuses.join(', ')}`);
 		return {
 			succeeded: linked,
 			lost: errors.length,
@@ -204,7 +204,12 @@ async function benchEngine({ runtime, items, runs, memoryItems }) {
 			['--expose-gc', path.join(outDir, 'test', 'bench', 'engine-cost.js'), JSON.stringify(settings)],
 			{ cwd: n8n.ROOT, maxBuffer: 16 * 1024 * 1024 },
 		);
-		return JSON.parse(stdout.trim().split('\n').pop());
+		const measured = JSON.parse(stdout.trim().split('\n').pop());
+		for (const variant of measured.variants) {
+			variant.wallMsPerItem = median(variant.wallMs);
+			variant.cpuMsPerItem = median(variant.cpuMs);
+		}
+		return measured;
 	} finally {
 		await sandbox.stop();
 	}

@@ -1,10 +1,11 @@
 /**
- * The node's own cost, measured through n8n-core's engine against a Woodpecker sandbox that
- * answers at once: time and CPU per item for the Woodpecker LinkedIn node, for n8n's HTTP
- * Request node making the same call, and for a bare loop of the n8n helper the node uses; then
- * the memory that a run of many items leaves behind. `npm run bench` compiles this file and runs
- * it with `--expose-gc` in a process of its own, with the sandbox in another, so that the CPU
- * figures are the client's alone. It prints one JSON object.
+ * Measures the node's own cost through n8n-core's engine, against a Woodpecker sandbox that
+ * responds at once. It times three nodes per item: the Woodpecker LinkedIn node, n8n's HTTP
+ * Request node making the same call, and a bare loop of the n8n helper the node uses. Then it
+ * measures the memory of a run of many items. `npm run bench` compiles this file and runs it with
+ * `--expose-gc` in a process of its own, with the sandbox in another, so that the CPU figures are
+ * the client's alone. It prints one JSON object, with the time of every run; the caller takes
+ * the medians.
  *
  * Arguments: a JSON object with baseUrl, apiKey, items, runs, memoryItems and httpRequestNode
  * (the path of n8n-nodes-base's HttpRequest.node.js).
@@ -33,7 +34,7 @@ interface Settings {
 const CONNECT_LINK_PATH = '/rest/v2/agency/companies/{company}/linkedin_accounts/{account}/generate-connect-link';
 
 /**
- * The least a node can do for the same call: per item, read the two IDs and send the request
+ * The minimum a node does for the same call. Per item it reads the two IDs and sends the request
  * through the same n8n helper and credential as the Woodpecker LinkedIn node, with no checks,
  * retries or error handling.
  */
@@ -141,12 +142,6 @@ async function runChecked(settings: Settings, variant: Variant, count: number) {
 	return result;
 }
 
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 async function measureVariant(settings: Settings, variant: Variant) {
 	// One warm-up run, so that module loading and the JIT are not counted.
 	await runChecked(settings, variant, Math.min(settings.items, 200));
@@ -161,7 +156,7 @@ async function measureVariant(settings: Settings, variant: Variant) {
 		const cpu = process.cpuUsage(startCpu);
 		cpuMs.push((cpu.user + cpu.system) / 1000 / settings.items);
 	}
-	return { name: variant.name, wallMsPerItem: median(wallMs), cpuMsPerItem: median(cpuMs), wallMs, cpuMs };
+	return { name: variant.name, wallMs, cpuMs };
 }
 
 const MB = 1024 * 1024;

@@ -258,7 +258,7 @@ async function waitForCompletedRequests(count) {
 	});
 }
 
-/** Waits until the sandbox has answered every request and received no new one for two seconds. */
+/** Waits until the sandbox has responded to every request and received no new one for two seconds. */
 async function waitForQuietSandbox() {
 	let last = { count: -1, at: Date.now() };
 	await waitFor('a quiet sandbox', () => {
@@ -603,7 +603,7 @@ describe(`Woodpecker LinkedIn Trigger in n8n ${VERSION}`, () => {
 		assert.equal((await listExecutions(both.id)).length, bothBefore);
 		assert.equal((await listExecutions(example.id)).length, exampleBefore);
 
-		// A valid delivery sent directly gets the trigger's own answer and starts one execution.
+		// A valid delivery sent directly gets the trigger's own response and starts one execution.
 		const valid = await callWebhook(bothUrl, json(event(CONNECTED, { id: ADA.id, full_name: ADA.full_name })));
 		assert.equal(valid.status, 200);
 		assert.deepEqual(valid.json, { message: 'Workflow was started' });

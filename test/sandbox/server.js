@@ -243,7 +243,7 @@ const DEFAULT_RANDOM_SEED = 1;
  *   API key. It is counted even when the concurrency rule is off.
  * @property {number} maxQueued Highest number of requests waiting at once for any one API key.
  * @property {number} maxOpen Highest number of API requests open at once, all keys together:
- *   received and not yet answered, reset or given up by the client. This is what a client
+ *   received and not yet responded to, reset or given up by the client. This is what a client
  *   has in flight, network delay included.
  */
 

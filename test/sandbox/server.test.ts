@@ -741,7 +741,7 @@ describe('sandbox concurrency rule', () => {
 			faults: { slow: 1 },
 			maxInProgress: 1,
 			maxQueued: 6,
-			// The rejected requests are answered at once, so whether they overlap depends on timing.
+			// The rejected requests get their response at once, so whether they overlap depends on timing.
 			maxOpen: expect.any(Number),
 		});
 		// The seven admitted requests stay open together, and at least one rejected one beside them.

@@ -13,7 +13,7 @@ type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
 const API_KEY = 'sandbox-agency-key';
 const PARAMETERS = { companyId: '={{ $json.company }}', accountId: '={{ $json.account }}' };
-/** Accounts of company 123 in the sandbox's seed that answer at once with a link. */
+/** Accounts of company 123 in the sandbox's seed that always get a link at once. */
 const CLEAN_ACCOUNTS = [456, 457];
 /** Account of company 123 in the seed whose requests always fail with 500. */
 const FAILING_ACCOUNT = 458;
@@ -45,7 +45,7 @@ async function run(items: IDataObject[], options: INodeParameters, onError: OnEr
 	});
 }
 
-/** The account ids the sandbox received, in arrival order. */
+/** Returns the account ids the sandbox received, in arrival order. */
 function requestedAccounts(): number[] {
 	return sandbox.requests.map((request) => Number(/linkedin_accounts\/(\d+)\//.exec(request.path)?.[1]));
 }
@@ -146,6 +146,20 @@ describe('parallel requests', () => {
 		// (or the first item after it) cannot have started once item 9 had failed.
 		expect(sandbox.requests.length).toBeGreaterThanOrEqual(10);
 		expect(sandbox.requests.length).toBeLessThanOrEqual(9 + 7);
+	});
+
+	test('stop workflow reports the lowest failed item', async () => {
+		// Without the queue rule, so that item 5 can fail while item 2, slowed down, is still waiting.
+		await sandbox.close();
+		sandbox = await startSandbox({ serviceTimeMs: 0 });
+		sandbox.injectFaults([{ fault: 'slow', accountId: FAILING_ACCOUNT, delayMs: 500 }]);
+		const input = rows(8, [2, 5]);
+
+		const result = await run(input, { parallelRequests: 7, maxRetries: 0 });
+
+		expect(result.success).toEqual([]);
+		expect(result.executionError?.context?.itemIndex).toBe(2);
+		expect(sandbox.requests.map((request) => request.fault)).toContain('slow');
 	});
 
 	test.each([

@@ -103,7 +103,7 @@ export interface IncomingRequest {
 export interface DeliveryResult {
 	/** What the node returned to n8n. */
 	returned: IWebhookResponseData;
-	/** The status and JSON the node wrote itself, if it answered the request. */
+	/** The status and JSON the node wrote itself, if it responded to the request. */
 	response: { status: number; body: unknown } | undefined;
 	logs: LogLine[];
 }

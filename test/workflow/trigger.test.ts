@@ -36,7 +36,7 @@ function listAnswer(webhooks: Array<{ target_url: string; event: string }>) {
 	return { webhooks };
 }
 
-/** The exact request the node sends for a webhook call. */
+/** Builds the exact request the node sends for a webhook call. */
 function webhookRequest(method: string, path: string, body: unknown, companyId?: number) {
 	return {
 		method,

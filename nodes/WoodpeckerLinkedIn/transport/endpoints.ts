@@ -103,7 +103,7 @@ function webhookRequest(
 	};
 }
 
-/** Lists every webhook subscription of the account, whoever made it. */
+/** Lists every webhook subscription of the account, including those that other tools made. */
 export async function fetchWebhookSubscriptions(
 	client: WoodpeckerClient,
 	companyId: number | undefined,
@@ -126,7 +126,7 @@ export async function subscribeWebhook(
 	await client.request(webhookRequest('POST', '/rest/v1/webhooks/subscribe', companyId, { ...subscription }));
 }
 
-/** Removes one subscription; Woodpecker answers 200 without a body. */
+/** Removes one subscription. Woodpecker responds with 200 and no body. */
 export async function unsubscribeWebhook(
 	client: WoodpeckerClient,
 	subscription: WebhookSubscription,

@@ -42,7 +42,7 @@ export interface WoodpeckerRequest {
 	headers?: IDataObject;
 	/** JSON body; most Woodpecker calls take none. */
 	body?: IDataObject;
-	/** A success answer without a body is expected, as Woodpecker sends for an unsubscribe. */
+	/** Whether a success response without a body is expected, as Woodpecker sends for an unsubscribe. */
 	emptyBodyExpected?: boolean;
 	target: RequestTarget;
 	itemIndex: number;
